@@ -1,0 +1,74 @@
+namespace Approvals.Core.Plans;
+
+/// <summary>One line of a plan's append-only history: an action taken, by whom, when, and why.</summary>
+public sealed class JournalEntry
+{
+    private JournalEntry()
+    {
+    }
+
+    public long Id { get; private set; }
+
+    public Guid PlanId { get; private set; }
+
+    public string Action { get; private set; } = "";
+
+    public string FromStage { get; private set; } = "";
+
+    public string ToStage { get; private set; } = "";
+
+    public string ActorId { get; private set; } = "";
+
+    public string ActorName { get; private set; } = "";
+
+    public DateTime AtUtc { get; private set; }
+
+    public string? Comment { get; private set; }
+
+    public int Revision { get; private set; }
+
+    public static JournalEntry Record(
+        Guid planId, string action, string fromStage, string toStage,
+        string actorId, string actorName, DateTime atUtc, string? comment, int revision) => new()
+    {
+        PlanId = planId,
+        Action = action,
+        FromStage = fromStage,
+        ToStage = toStage,
+        ActorId = actorId,
+        ActorName = actorName,
+        AtUtc = atUtc,
+        Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
+        Revision = revision,
+    };
+}
+
+/// <summary>The content of a plan as it was submitted: frozen, never changed. Reviewers approve exactly this.</summary>
+public sealed class PlanRevision
+{
+    private PlanRevision()
+    {
+    }
+
+    public Guid PlanId { get; private set; }
+
+    public int Number { get; private set; }
+
+    public string Title { get; private set; } = "";
+
+    public PlanContent Content { get; private set; } = PlanContent.Empty;
+
+    public string SubmittedBy { get; private set; } = "";
+
+    public DateTime SubmittedUtc { get; private set; }
+
+    public static PlanRevision Freeze(Plan plan, string submittedBy, DateTime nowUtc) => new()
+    {
+        PlanId = plan.Id,
+        Number = plan.Revision,
+        Title = plan.Title,
+        Content = plan.Content,
+        SubmittedBy = submittedBy,
+        SubmittedUtc = nowUtc,
+    };
+}

@@ -1,0 +1,137 @@
+using Approvals.Core.Flags;
+
+namespace Approvals.Core.Plans;
+
+/// <summary>
+/// A committee's action plan. Content changes go through <see cref="Edit"/>; stage changes go through
+/// the workflow runtime (<see cref="Workflow.WorkflowRuntime"/>), never by setting a field.
+/// </summary>
+public sealed class Plan
+{
+    private Plan()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string CommitteeCode { get; private set; } = "";
+
+    public string Title { get; private set; } = "";
+
+    /// <summary>The user id of the secretary who created the plan.</summary>
+    public string OwnerId { get; private set; } = "";
+
+    public string Stage { get; private set; } = "";
+
+    /// <summary>The workflow definition this plan runs on, pinned when it started.</summary>
+    public string WorkflowId { get; private set; } = "";
+
+    public int WorkflowVersion { get; private set; }
+
+    /// <summary>Starts at 1; each return to draft opens the next revision.</summary>
+    public int Revision { get; private set; }
+
+    /// <summary>Who submitted the current revision (four-eyes: they may not approve it).</summary>
+    public string? SubmittedBy { get; private set; }
+
+    /// <summary>Renewed on every write; a write carrying an older token is refused.</summary>
+    public Guid ConcurrencyToken { get; private set; }
+
+    public DateTime CreatedUtc { get; private set; }
+
+    public DateTime UpdatedUtc { get; private set; }
+
+    public PlanContent Content { get; private set; } = PlanContent.Empty;
+
+    /// <summary>Flag summary kept with the content so lists and reports need not re-validate.</summary>
+    public int GoalCount { get; private set; }
+
+    public int ErrorCount { get; private set; }
+
+    public int WarningCount { get; private set; }
+
+    /// <summary>Goals flagged <c>indicator-missing</c> or <c>indicator-placeholder</c>.</summary>
+    public int FlaggedGoalCount { get; private set; }
+
+    public List<FlaggedGoal> FlaggedGoals { get; private set; } = [];
+
+    public Committee Committee => Committee.Find(CommitteeCode)
+        ?? throw new InvalidOperationException($"Plan {Id} has unknown committee '{CommitteeCode}'.");
+
+    public static Plan Start(
+        Committee committee,
+        string title,
+        string ownerId,
+        PlanContent content,
+        string workflowId,
+        int workflowVersion,
+        string initialStage,
+        DateTime nowUtc)
+    {
+        var plan = new Plan
+        {
+            Id = Guid.CreateVersion7(),
+            CommitteeCode = committee.Code,
+            OwnerId = ownerId,
+            WorkflowId = workflowId,
+            WorkflowVersion = workflowVersion,
+            Stage = initialStage,
+            Revision = 1,
+            CreatedUtc = nowUtc,
+        };
+        plan.ApplyContent(title, content, nowUtc);
+        return plan;
+    }
+
+    /// <summary>Replaces title and content. The caller has checked that the stage allows editing.</summary>
+    public void Edit(string title, PlanContent content, bool stageIsEditable, DateTime nowUtc)
+    {
+        if (!stageIsEditable)
+        {
+            throw new PlanNotEditableException(Stage);
+        }
+
+        ApplyContent(title, content, nowUtc);
+    }
+
+    /// <summary>Moves the plan to another stage. Only the workflow runtime calls this.</summary>
+    internal void MoveTo(string stage, DateTime nowUtc)
+    {
+        Stage = stage;
+        Touch(nowUtc);
+    }
+
+    internal void MarkSubmittedBy(string userId) => SubmittedBy = userId;
+
+    /// <summary>A return to draft opens a new revision from the frozen one.</summary>
+    internal void OpenNextRevision()
+    {
+        Revision++;
+        SubmittedBy = null;
+    }
+
+    private void ApplyContent(string title, PlanContent content, DateTime nowUtc)
+    {
+        Title = title.Trim();
+        Content = content;
+        var flags = PlanFlagger.Evaluate(this);
+        GoalCount = content.Goals.Count();
+        ErrorCount = flags.Count(f => f.Severity == FlagSeverity.Error);
+        WarningCount = flags.Count(f => f.Severity == FlagSeverity.Warning);
+        FlaggedGoals = FlaggedGoal.From(content, flags);
+        FlaggedGoalCount = FlaggedGoals.Count;
+        Touch(nowUtc);
+    }
+
+    private void Touch(DateTime nowUtc)
+    {
+        UpdatedUtc = nowUtc;
+        ConcurrencyToken = Guid.NewGuid();
+    }
+}
+
+public sealed class PlanNotEditableException(string stage)
+    : InvalidOperationException($"The plan is in stage '{stage}', where its content cannot be changed. Return it to draft first.")
+{
+    public string Stage { get; } = stage;
+}

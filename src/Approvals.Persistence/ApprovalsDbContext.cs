@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Approvals.Core.Flags;
+using Approvals.Core.Plans;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Approvals.Persistence;
+
+public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> options)
+    : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+{
+    private static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
+
+    public DbSet<Plan> Plans => Set<Plan>();
+
+    public DbSet<PlanRevision> PlanRevisions => Set<PlanRevision>();
+
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<AppUser>(b =>
+        {
+            b.Property(u => u.DisplayName).HasMaxLength(200);
+            b.Property(u => u.CommitteeCode).HasMaxLength(8);
+        });
+
+        // A plan's content is one document: always read and written whole, frozen whole into revisions,
+        // and kept in the order it was written. Flags derived from it are stored beside it.
+        builder.Entity<Plan>(b =>
+        {
+            b.ToTable("Plans");
+            b.HasKey(p => p.Id);
+            b.Property(p => p.CommitteeCode).HasMaxLength(8);
+            b.Property(p => p.Title).HasMaxLength(300);
+            b.Property(p => p.OwnerId).HasMaxLength(64);
+            b.Property(p => p.Stage).HasMaxLength(64);
+            b.Property(p => p.WorkflowId).HasMaxLength(64);
+            b.Property(p => p.SubmittedBy).HasMaxLength(64);
+            b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
+            b.Property(p => p.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
+            b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
+            b.Ignore(p => p.Committee);
+            b.HasIndex(p => new { p.CommitteeCode, p.Stage });
+        });
+
+        builder.Entity<PlanRevision>(b =>
+        {
+            b.ToTable("PlanRevisions");
+            b.HasKey(r => new { r.PlanId, r.Number });
+            b.Property(r => r.Title).HasMaxLength(300);
+            b.Property(r => r.SubmittedBy).HasMaxLength(64);
+            b.Property(r => r.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
+        });
+
+        builder.Entity<JournalEntry>(b =>
+        {
+            b.ToTable("Journal");
+            b.HasKey(j => j.Id);
+            b.Property(j => j.Action).HasMaxLength(64);
+            b.Property(j => j.FromStage).HasMaxLength(64);
+            b.Property(j => j.ToStage).HasMaxLength(64);
+            b.Property(j => j.ActorId).HasMaxLength(64);
+            b.Property(j => j.ActorName).HasMaxLength(200);
+            b.HasIndex(j => j.PlanId);
+        });
+
+        builder.Entity<OutboxMessage>(b =>
+        {
+            b.ToTable("Outbox");
+            b.HasKey(m => m.Id);
+            b.Property(m => m.Type).HasMaxLength(200);
+            b.HasIndex(m => m.MessageId).IsUnique();
+            b.HasIndex(m => new { m.SentUtc, m.Id });
+        });
+
+        builder.Entity<Notification>(b =>
+        {
+            b.ToTable("Notifications");
+            b.HasKey(n => n.Id);
+            b.Property(n => n.RecipientId).HasMaxLength(64);
+            b.Property(n => n.Kind).HasMaxLength(32);
+            b.Property(n => n.Subject).HasMaxLength(300);
+            b.Property(n => n.Link).HasMaxLength(300);
+            b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
+            b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
+        });
+    }
+
+    private static ValueConverter<T, string> JsonConverter<T>() => new(
+        v => JsonSerializer.Serialize(v, DocumentJson),
+        v => JsonSerializer.Deserialize<T>(v, DocumentJson)!);
+
+    // Documents are immutable values replaced whole, never mutated in place, so a changed reference is
+    // a changed document. Comparing by reference keeps change tracking from serialising every plan.
+    private static ValueComparer<T> JsonComparer<T>() where T : class => new(
+        (a, b) => ReferenceEquals(a, b),
+        v => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v),
+        v => v);
+}

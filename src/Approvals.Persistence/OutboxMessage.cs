@@ -1,0 +1,59 @@
+namespace Approvals.Persistence;
+
+/// <summary>
+/// An event waiting to be published, written in the same transaction as the change that caused it.
+/// The ascending <see cref="Id"/> gives publishing order.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+
+    public Guid MessageId { get; set; }
+
+    public Guid PlanId { get; set; }
+
+    /// <summary>The CLR type name of the event, e.g. <c>Approvals.Core.Contracts.PlanSubmitted</c>.</summary>
+    public string Type { get; set; } = "";
+
+    public string Body { get; set; } = "";
+
+    public DateTime CreatedUtc { get; set; }
+
+    public DateTime? SentUtc { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime NextAttemptUtc { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>An entry in a user's in-app inbox. (EventId, RecipientId) is unique: a redelivery adds nothing.</summary>
+public sealed class Notification
+{
+    public Guid Id { get; set; }
+
+    public Guid EventId { get; set; }
+
+    public string RecipientId { get; set; } = "";
+
+    public Guid PlanId { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string Subject { get; set; } = "";
+
+    public string Body { get; set; } = "";
+
+    public string Link { get; set; } = "";
+
+    public DateTime CreatedUtc { get; set; }
+
+    public DateTime? ReadUtc { get; set; }
+
+    public DateTime? EmailedUtc { get; set; }
+
+    public int EmailAttempts { get; set; }
+
+    public DateTime? NextEmailAttemptUtc { get; set; }
+}

@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using Approvals.Core.Accounts;
+using Approvals.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Approvals.Web.Features.Accounts;
+
+public static class Policies
+{
+    /// <summary>The coverage report: coordinators and administrators, and reviewers may read it too.</summary>
+    public const string ReadReports = nameof(ReadReports);
+
+    public const string WritePlans = nameof(WritePlans);
+}
+
+public static class AccountsExtensions
+{
+    /// <summary>Requests with a bearer token use it; everything else (the browser UI) uses the cookie.</summary>
+    public const string SmartScheme = "BearerOrCookie";
+
+    public static void AddAccounts(this WebApplicationBuilder builder)
+    {
+        builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "Bearer token or cookie", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8))
+            .AddIdentityCookies();
+
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "approvals";
+            o.LoginPath = "/log-ind";
+            o.LogoutPath = "/log-ud";
+            o.AccessDeniedPath = "/adgang-naegtet";
+            o.ExpireTimeSpan = TimeSpan.FromHours(10);
+            o.SlidingExpiration = true;
+            // The API answers 401/403; only pages redirect to the sign-in page.
+            o.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services
+            .AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ApprovalsDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
+
+        builder.Services.AddHostedService<RoleInitializer>();
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.ReadReports, p => p.RequireRole(
+                Roles.Coordinator, Roles.Administrator, Roles.AdministrativeReviewer, Roles.CommitteeApprover, Roles.CouncilApprover))
+            .AddPolicy(Policies.WritePlans, p => p.RequireRole(Roles.Secretary));
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Puts the committee and display name on the principal, beside the roles Identity adds.</summary>
+internal sealed class AppClaimsPrincipalFactory(
+    UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(ClaimTypes.GivenName, user.DisplayName));
+        if (user.CommitteeCode is { } committee)
+        {
+            identity.AddClaim(new Claim(Roles.CommitteeClaim, committee));
+        }
+
+        return identity;
+    }
+}

@@ -1,0 +1,14 @@
+using Approvals.Core.Plans;
+
+namespace Approvals.Web.Features.Committees;
+
+public sealed record CommitteeResponse(string Code, string Slug, string Name);
+
+public static class CommitteeEndpoints
+{
+    public static void MapCommittees(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/committees", List).WithTags("Committees");
+
+    private static IReadOnlyList<CommitteeResponse> List() =>
+        Committee.All.Select(c => new CommitteeResponse(c.Code, c.Slug, c.Name)).ToList();
+}

@@ -1,0 +1,147 @@
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Approvals.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approvals.Web.Features.Plans;
+
+public static class PlanEndpoints
+{
+    public const string DefaultWorkflowId = "committee-plan";
+
+    public static void MapPlans(this IEndpointRouteBuilder app)
+    {
+        var plans = app.MapGroup("/api/plans").WithTags("Plans");
+        plans.MapGet("/", List);
+        plans.MapGet("/{id:guid}", Get).WithName("GetPlan");
+        plans.MapPost("/", Create).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>();
+        plans.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>();
+    }
+
+    private static async Task<Results<Ok<List<PlanSummary>>, ValidationProblem>> List(
+        string? committee, string? stage, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+    {
+        var query = db.Plans.AsNoTracking();
+        if (committee is not null)
+        {
+            if (Committee.Find(committee) is not { } c)
+            {
+                return Problems.Validation("committee", $"'{committee}' is not a committee. Use one of {Committee.ValidCodes}.");
+            }
+
+            query = query.Where(p => p.CommitteeCode == c.Code);
+        }
+
+        if (stage is not null)
+        {
+            if (!Stages.All.Contains(stage))
+            {
+                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", Stages.All)}.");
+            }
+
+            query = query.Where(p => p.Stage == stage);
+        }
+
+        if (http.User.IsOnlySecretary())
+        {
+            var own = http.User.CommitteeCode();
+            query = query.Where(p => p.CommitteeCode == own);
+        }
+
+        var rows = await query
+            .OrderBy(p => p.CommitteeCode).ThenBy(p => p.Title)
+            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows
+            .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
+                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
+            .ToList());
+    }
+
+    private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> Get(
+        Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null)
+        {
+            return Problems.NotFound($"There is no plan with id {id}.");
+        }
+
+        if (!http.User.CanRead(plan.CommitteeCode))
+        {
+            return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
+        }
+
+        http.Response.Headers.ETag = ETags.For(plan);
+        return TypedResults.Ok(PlanResponse.From(plan));
+    }
+
+    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult>> Create(
+        PlanInput input, HttpContext http, ApprovalsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var committee = Committee.Find(input.Committee)!;
+        if (!http.User.CanWrite(committee.Code))
+        {
+            return Problems.Forbidden($"You can start plans only for your own committee, not for {committee.Name}.");
+        }
+
+        var plan = Plan.Start(committee, input.Title!, http.User.Id(), input.ToContent(),
+            DefaultWorkflowId, 1, Stages.Draft, clock.GetUtcNow().UtcDateTime);
+        db.Plans.Add(plan);
+        await db.SaveChangesAsync(ct);
+
+        http.Response.Headers.ETag = ETags.For(plan);
+        return TypedResults.CreatedAtRoute(PlanResponse.From(plan), "GetPlan", new { id = plan.Id });
+    }
+
+    private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult, ValidationProblem>> Update(
+        Guid id, PlanInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpContext http, ApprovalsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null)
+        {
+            return Problems.NotFound($"There is no plan with id {id}.");
+        }
+
+        if (!http.User.CanWrite(plan.CommitteeCode))
+        {
+            return Problems.Forbidden($"You can change only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
+        }
+
+        if (Committee.Find(input.Committee)!.Code != plan.CommitteeCode)
+        {
+            return Problems.Validation("committee", $"A plan cannot move to another committee; this plan belongs to {plan.CommitteeCode}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so a change made by someone else since you read the plan is not overwritten.");
+        }
+
+        if (!ETags.Matches(ifMatch, plan))
+        {
+            return Problems.PreconditionFailed("Someone else changed the plan after you read it. Fetch it again, reapply your changes and save.");
+        }
+
+        try
+        {
+            plan.Edit(input.Title!, input.ToContent(), plan.Stage == Stages.Draft, clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (PlanNotEditableException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.PreconditionFailed("Someone else changed the plan while you were saving. Fetch it again, reapply your changes and save.");
+        }
+
+        http.Response.Headers.ETag = ETags.For(plan);
+        return TypedResults.Ok(PlanResponse.From(plan));
+    }
+}

@@ -1,0 +1,123 @@
+using System.Data.Common;
+using Approvals.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Approvals.Web.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>How the schema is brought up to date at start-up: migrations in production, EnsureCreated in tests.</summary>
+public enum SchemaMode
+{
+    Migrate,
+    EnsureCreated,
+}
+
+public static class PersistenceExtensions
+{
+    public static void AddPersistence(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var provider = configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
+        var connectionString = configuration.GetConnectionString("Approvals");
+
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
+        }
+        else if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "Database:Provider is Postgres but ConnectionStrings:Approvals is empty. " +
+                "Set it, e.g. ConnectionStrings__Approvals=\"Host=localhost;Database=approvals;Username=approvals;Password=...\".");
+        }
+
+        builder.Services.AddDbContextPool<ApprovalsDbContext>(options =>
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                options.UseSqlite(connectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite"));
+                options.AddInterceptors(SqlitePragmas.Instance);
+            }
+            else
+            {
+                options.UseNpgsql(connectionString, x => x.MigrationsAssembly("Approvals.Persistence.Postgres"));
+            }
+        });
+
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Approvals")
+            .PersistKeysToDbContext<ApprovalsDbContext>();
+
+        builder.Services.AddHostedService<SchemaInitializer>();
+    }
+
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(contentRoot, "App_Data", "approvals.db")}"
+            : configured);
+        if (csb.Mode != SqliteOpenMode.Memory && !csb.DataSource.StartsWith(':') && Path.GetDirectoryName(Path.GetFullPath(csb.DataSource)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        return csb.ToString();
+    }
+}
+
+/// <summary>
+/// WAL lets readers run beside the single writer; synchronous=NORMAL is durable across process crashes
+/// in WAL mode (only an OS crash can lose the last commits), which is the durability SQLite documents for WAL.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>Brings the schema up to date before the app serves requests (hosted services start before Kestrel listens).</summary>
+internal sealed class SchemaInitializer(IServiceProvider services, IConfiguration configuration, ILogger<SchemaInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+        var mode = configuration.GetValue("Database:Schema", SchemaMode.Migrate);
+        if (mode == SchemaMode.EnsureCreated)
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+            return;
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, pending);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

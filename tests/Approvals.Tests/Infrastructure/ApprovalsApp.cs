@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Approvals.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over a real SQLite file in a temp folder, with the demo accounts and the seed's plans.
+/// Each instance has its own database; share one through <see cref="AppCollection"/> when tests do not
+/// depend on each other's writes.
+/// </summary>
+public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string> _tokens = [];
+    private readonly SemaphoreSlim _tokenLock = new(1, 1);
+
+    public string DatabasePath => Path.Combine(_folder, "approvals.db");
+
+    /// <summary>Extra configuration for a derived fixture (same keys as appsettings.json).</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_folder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Approvals", $"Data Source={DatabasePath}");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:Schema", "EnsureCreated");
+        builder.UseSetting("Demo:Enabled", "true");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public Task InitializeAsync()
+    {
+        _ = Server; // start the host: schema and demo data are in place before the first test
+        return Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on this platform is left for the OS temp cleaner.
+        }
+    }
+
+    /// <summary>An HTTP client signed in (bearer token) as the demo account with this e-mail.</summary>
+    public async Task<HttpClient> ClientFor(string email)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenFor(email));
+        return client;
+    }
+
+    public async Task<string> TokenFor(string email)
+    {
+        await _tokenLock.WaitAsync();
+        try
+        {
+            if (!_tokens.TryGetValue(email, out var token))
+            {
+                using var anonymous = CreateClient();
+                var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = DemoAccounts.Password });
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadFromJsonAsync<TokenResponse>();
+                token = body!.AccessToken;
+                _tokens[email] = token;
+            }
+
+            return token;
+        }
+        finally
+        {
+            _tokenLock.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> against the app's database in a fresh scope.</summary>
+    public async Task<T> WithDb<T>(Func<ApprovalsDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>());
+    }
+
+    private sealed record TokenResponse(string AccessToken);
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<ApprovalsApp>
+{
+    public const string Name = "app";
+}

@@ -1,0 +1,95 @@
+# Installs and starts the services the tests talk to, each on loopback only, and exports where they are:
+#   APPROVALS_TEST_RABBITMQ  host:port of a RabbitMQ broker (user guest/guest)
+#   APPROVALS_TEST_POSTGRES  an Npgsql connection string of a role allowed to create databases
+#   APPROVALS_TEST_CHROMIUM  the Chromium the browser tests drive
+# Sourced by tests/run.sh. Needs root (apt-get), as CI and the developer machines have.
+
+services_dir=${APPROVALS_SERVICES_DIR:-/tmp/approvals-test-services}
+pg_port=${APPROVALS_TEST_PG_PORT:-55432}
+rabbit_port=${APPROVALS_TEST_RABBIT_PORT:-56720}
+
+services_install() {
+  local missing=()
+  command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  export APPROVALS_TEST_CHROMIUM=/usr/bin/chromium
+}
+
+services_start() {
+  mkdir -p "$services_dir"
+  rabbit_start && postgres_start
+}
+
+services_stop() {
+  rabbit_stop
+  postgres_stop
+}
+
+rabbit_env() {
+  export RABBITMQ_NODENAME=approvals-test@localhost
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT=$rabbit_port
+  export RABBITMQ_DIST_PORT=$((rabbit_port - 10000))
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_MNESIA_BASE=$services_dir/rabbit/mnesia
+  export RABBITMQ_LOG_BASE=$services_dir/rabbit/log
+  export RABBITMQ_PID_FILE=$services_dir/rabbit/rabbit.pid
+  export RABBITMQ_ENABLED_PLUGINS_FILE=$services_dir/rabbit/enabled_plugins
+}
+
+rabbit_start() {
+  rabbit_env
+  rabbitmqctl -q stop >/dev/null 2>&1 || true
+  rm -rf "$services_dir/rabbit"
+  mkdir -p "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
+  echo "[]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+  chown -R rabbitmq:rabbitmq "$services_dir/rabbit" 2>/dev/null || true
+  # The foreground server as the rabbitmq user, in the background: Debian's wrapper does not pass our
+  # environment through, and this form keeps the broker on our private port and folders.
+  (cd "$services_dir/rabbit" && runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server \
+    >"$services_dir/rabbit/server.out" 2>&1 &)
+  if ! rabbitmqctl -q wait --timeout 90 "$RABBITMQ_PID_FILE" >/dev/null 2>&1; then
+    echo "RabbitMQ did not start; its output:"; tail -n 30 "$services_dir/rabbit/server.out" "$RABBITMQ_LOG_BASE"/*.log 2>/dev/null
+    return 1
+  fi
+  export APPROVALS_TEST_RABBITMQ="127.0.0.1:$rabbit_port"
+  echo "RabbitMQ is up on $APPROVALS_TEST_RABBITMQ"
+}
+
+rabbit_stop() {
+  [ -n "${APPROVALS_TEST_RABBITMQ:-}" ] || return 0
+  rabbit_env
+  rabbitmqctl -q shutdown >/dev/null 2>&1 || rabbitmqctl -q stop >/dev/null 2>&1 || true
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
+
+postgres_start() {
+  local bin data=$services_dir/pg/data
+  bin=$(pg_bin)
+  [ -f "$services_dir/pg/data/postmaster.pid" ] && runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$services_dir/pg"
+  install -d -o postgres -g postgres "$services_dir/pg"
+  runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null || return 1
+  runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$services_dir/pg/log" \
+    -o "-k $services_dir/pg -h 127.0.0.1 -p $pg_port -c fsync=on -c max_connections=300" -w start >/dev/null || {
+    echo "PostgreSQL did not start; its log:"; tail -n 30 "$services_dir/pg/log"; return 1; }
+  runuser -u postgres -- psql -q -h "$services_dir/pg" -p "$pg_port" -U postgres \
+    -c "CREATE ROLE approvals LOGIN PASSWORD 'approvals' CREATEDB;" >/dev/null || return 1
+  export APPROVALS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=approvals;Password=approvals;Database=postgres"
+  echo "PostgreSQL is up on 127.0.0.1:$pg_port"
+}
+
+postgres_stop() {
+  [ -d "$services_dir/pg/data" ] || return 0
+  runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$services_dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+}

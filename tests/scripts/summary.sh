@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Adds up the counters of every TRX file under $1 and prints `tests: N passed, N failed[, N skipped]`.
+# Exits non-zero when a test failed or no test ran.
+set -u
+dir=${1:?results folder}
+passed=0 failed=0 skipped=0 total=0
+shopt -s nullglob globstar
+for trx in "$dir"/**/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$((total + $(value total)))
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ "$total" -eq 0 ]; then
+  echo "tests: 0 passed, 1 failed (no test results were found)"
+  exit 1
+fi
+line="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
