@@ -34,7 +34,7 @@ services_stop() {
 }
 
 rabbit_env() {
-  export RABBITMQ_NODENAME=approvals-test@localhost
+  export RABBITMQ_NODENAME=approvals-test-$rabbit_port@localhost
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
   export RABBITMQ_NODE_PORT=$rabbit_port
   export RABBITMQ_DIST_PORT=$((rabbit_port - 10000))

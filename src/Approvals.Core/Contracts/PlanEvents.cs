@@ -23,23 +23,33 @@ public interface IPlanEvent
     string ActorId { get; }
 
     DateTime OccurredUtc { get; }
+
+    /// <summary>
+    /// The roles that may take an action in <see cref="ToStage"/>, from the plan's workflow definition,
+    /// so consumers can find the next reviewers without knowing the definition.
+    /// </summary>
+    IReadOnlyList<string> ActingRoles { get; }
 }
 
 public sealed record PlanSubmitted(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
-    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc) : IPlanEvent;
+    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
+    IReadOnlyList<string> ActingRoles) : IPlanEvent;
 
 public sealed record PlanApproved(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
-    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc) : IPlanEvent
+    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
+    IReadOnlyList<string> ActingRoles) : IPlanEvent
 {
     public string NewStage => ToStage;
 }
 
 public sealed record PlanReturned(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
-    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc, string Comment) : IPlanEvent;
+    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
+    IReadOnlyList<string> ActingRoles, string Comment) : IPlanEvent;
 
 public sealed record PlanAdopted(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
-    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc) : IPlanEvent;
+    string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
+    IReadOnlyList<string> ActingRoles) : IPlanEvent;

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Approvals.Core.Contracts;
+
+namespace Approvals.Persistence;
+
+public static class Outbox
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Adds <paramref name="planEvent"/> to the outbox of <paramref name="db"/>: it is written by the same
+    /// SaveChanges, so in the same transaction, as the change that caused it, and published afterwards.
+    /// </summary>
+    public static OutboxMessage Enqueue(this ApprovalsDbContext db, IPlanEvent planEvent)
+    {
+        var message = new OutboxMessage
+        {
+            MessageId = planEvent.EventId,
+            PlanId = planEvent.PlanId,
+            Type = planEvent.GetType().FullName!,
+            Body = JsonSerializer.Serialize(planEvent, planEvent.GetType(), Json),
+            CreatedUtc = planEvent.OccurredUtc,
+            NextAttemptUtc = planEvent.OccurredUtc,
+        };
+        db.Outbox.Add(message);
+        return message;
+    }
+
+    /// <summary>Reads an outbox row back into its event.</summary>
+    public static IPlanEvent Deserialize(OutboxMessage message)
+    {
+        var type = typeof(IPlanEvent).Assembly.GetType(message.Type)
+            ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type '{message.Type}'.");
+        return (IPlanEvent)JsonSerializer.Deserialize(message.Body, type, Json)!;
+    }
+}
