@@ -1,6 +1,8 @@
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Committees;
+using Approvals.Web.Features.Coverage;
 using Approvals.Web.Features.Demo;
+using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
@@ -22,6 +24,8 @@ app.MapOpenApi();
 app.MapAuth();
 app.MapCommittees();
 app.MapPlans();
+app.MapFlags();
+app.MapCoverage();
 
 app.Run();
 

@@ -1,5 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Approvals.Core.Flags;
 
+/// <summary>An error is something missing or broken the secretary must fix; a warning asks them to look again. Serialised as a string.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FlagSeverity>))]
 public enum FlagSeverity
 {
     Error,

@@ -8,41 +8,52 @@ namespace Approvals.Core.Flags;
 /// </summary>
 public static partial class IndicatorRules
 {
-    // Words that stand in for "no indicator yet" / "not decided". Compared after trimming, lower-casing
-    // and dropping trailing punctuation, so "Ingen.", " TBD " and "N/A" all match.
+    // Words that stand in for "no indicator yet" / "not decided". They are compared after normalising
+    // (see Normalise), so "Ingen.", " TBD ", "(ingen)", "Ingen?", "N/A" and "Ikke  fastsat endnu" all match.
     private static readonly HashSet<string> PlaceholderWords = new(StringComparer.Ordinal)
     {
-        "ingen", "ingen indikator", "ingen indikatorer", "ikke fastsat", "ikke fastlagt", "ikke besluttet",
-        "ikke defineret", "ikke relevant", "mangler", "afventer", "udestår", "ukendt", "følger", "senere",
-        "tbd", "tba", "todo", "n/a", "na", "none", "pending", "unknown", "not decided",
+        "ingen", "ingen indikator", "ingen indikatorer", "intet", "ikke fastsat", "ikke fastlagt", "ikke besluttet",
+        "ikke defineret", "ikke afklaret", "ikke relevant", "ikke oplyst", "mangler", "afventer", "udestår", "ukendt",
+        "følger", "følger senere", "senere", "tbd", "tba", "todo", "n/a", "n.a", "na", "none", "pending", "unknown",
+        "not decided", "not set",
     };
 
     /// <summary>
     /// A placeholder is text that holds no measure: empty, or made only of question marks, dashes of any
-    /// kind (- – —), dots, x's and white space ("??????", "-", "...", "xxx"), or one of the words above.
+    /// kind (- ‐ – — ―), dots, x's and white space ("??????", "-", "...", "xxx", "– –"), or one of the
+    /// words above, ignoring case, surrounding white space, brackets and filler characters, and a trailing
+    /// "endnu" ("Ikke fastsat endnu").
     /// </summary>
     public static bool IsPlaceholder(string? text)
     {
-        var trimmed = (text ?? "").Trim();
-        if (OnlyFillerCharacters().IsMatch(trimmed))
+        var value = text ?? "";
+        if (OnlyFillerCharacters().IsMatch(value))
         {
             return true;
         }
 
-        var word = trimmed.TrimEnd('.', '!', ':', ';', ' ').ToLowerInvariant();
-        return PlaceholderWords.Contains(word);
+        var words = Normalise(value);
+        return PlaceholderWords.Contains(words)
+            || (words.EndsWith(" endnu", StringComparison.Ordinal) && PlaceholderWords.Contains(words[..^" endnu".Length]));
     }
 
     /// <summary>
-    /// An indicator is measurable when it says what to count or compare. The rule, in order:
+    /// An indicator is measurable when it says what to count or compare. The rule: it is measurable when it
+    /// holds at least one of
     /// <list type="number">
-    /// <item>it holds a number or a percent sign ("2 procentpoints stigning", "mindst 20 procent", "5. klasse");</item>
-    /// <item>or it names a share or count ("andel", "procent", "antal", "flere", "færre", "mindst", "minimum");</item>
-    /// <item>or a comparison ("forskellen", "lige så stor som", "samme grad", "højere end", "lavere", "større", "mindre");</item>
-    /// <item>or a direction ("stigning", "stige", "falde", "øget", "reduceres", "nedbringe", "forbedre", "halvere").</item>
+    /// <item>a digit or a percent sign: a number, a share, a year to reach it by ("2 procentpoints stigning om
+    /// året", "mindst 20 procent", "falde med 2 % frem mod 2013", "5. klasse");</item>
+    /// <item>a word naming a share or a count ("andel", "andelen", "procent", "antal", "flere", "færre",
+    /// "mindst", "højst", "minimum", "halvdelen");</item>
+    /// <item>a comparison ("forskellen", "lige så stor som", "i samme grad", "højere", "lavere", "større",
+    /// "mindre", "sammenlignet med");</item>
+    /// <item>a direction ("stigning", "stige", "falde", "øget", "reduceres", "nedbringe", "forbedre",
+    /// "mindske", "halvere", "fordoble").</item>
     /// </list>
     /// Text with none of these ("Fastholdelse af nuværende indikatorer") states an intention, not a measure.
-    /// Placeholders are judged by <see cref="IsPlaceholder"/> first and never reach this rule.
+    /// The word stems are anchored so that look-alikes do not count: "forskellige" (various) is not
+    /// "forskellen", "andelsbolig" is not "andelen", "stigmatisering" is not "stigning". Placeholders are
+    /// judged by <see cref="IsPlaceholder"/> first and never reach this rule.
     /// </summary>
     public static bool IsMeasurable(string? text)
     {
@@ -50,17 +61,36 @@ public static partial class IndicatorRules
         return NumberOrPercent().IsMatch(value) || MeasureWord().IsMatch(value);
     }
 
-    [GeneratedRegex(@"^[\s?\-‐‑‒–—―.…xX×_*]*$")]
+    /// <summary>Lower-case, single-spaced, without surrounding brackets, quotes, punctuation or filler characters.</summary>
+    private static string Normalise(string text) =>
+        Whitespace().Replace(text, " ").Trim(SurroundingNoise).ToLowerInvariant();
+
+    private static readonly char[] SurroundingNoise =
+        [' ', '.', '…', ',', '!', '?', ':', ';', '-', '‐', '‑', '‒', '–', '—', '―', '_', '*', '(', ')', '[', ']', '"', '\'', '“', '”', '„', '«', '»'];
+
+    [GeneratedRegex(@"^[\s\u200B\uFEFF?¿\-‐‑‒–—―.…·xX×_*]*$")]
     private static partial Regex OnlyFillerCharacters();
 
-    [GeneratedRegex(@"[0-9%]")]
+    [GeneratedRegex(@"[\s\u200B\uFEFF]+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"[0-9%‰]")]
     private static partial Regex NumberOrPercent();
 
     [GeneratedRegex(
-        @"\b(andel\w*|procent\w*|pct|promille|antal\w*|flere|færre|mindst|højst|minimum|maksimum|halvdel\w*|" +
-        @"forskel\w*|lige\s+så|samme\s+grad|samme\s+niveau|højere|lavere|større|mindre|sammenlign\w*|" +
-        @"stig\w*|fald\w*|øge\w*|øget|øgning|reducer\w*|nedbring\w*|forbedr\w*|mindsk\w*|halver\w*|fordobl\w*|" +
-        @"share|percent\w*|number\s+of|more|fewer|at\s+least|at\s+most|increase\w*|decrease\w*|reduc\w*|rise|fall)\b",
+        // Share or count.
+        @"\b(andel(en|ens|e|ene)?|procent\w*|pct|promille|antal(let|lets|lene)?|flere|flest|færre|færrest|mindst|højst|" +
+        @"minimum|maksimum|halvdel(en)?|tredjedel(en)?|fjerdedel(en)?|" +
+        // Comparison.
+        @"forskel(len|le|lene)?|lige\s+så|samme\s+grad|samme\s+niveau|højere|lavere|større|mindre|bedre|dårligere|" +
+        @"sammenlign(et|ing|ingen|es)?|" +
+        // Direction.
+        @"stig(e|er|es|ende|ning|ningen|ninger)|fald(e|er|et|ende)?|øg(e|er|es|et|ede|ning|ningen)|" +
+        @"reducer(e|es|et|ing|ingen)|nedbring(e|es|else|elsen)|forbedr(e|es|et|ing|ingen)|mindsk(e|es|et|ning)|" +
+        @"halver(e|es|et|ing)|fordobl(e|es|et|ing)|" +
+        // The same in English, for plans written in English.
+        @"share|percent(age)?|number\s+of|more|fewer|at\s+least|at\s+most|higher|lower|" +
+        @"increase[sd]?|decrease[sd]?|reduce[sd]?|reduction|rises?|falls?)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MeasureWord();
 }
