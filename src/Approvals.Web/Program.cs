@@ -2,6 +2,8 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Review;
+using Approvals.Web.Features.Workflow;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
 
@@ -9,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApiConventions();
 builder.AddPersistence();
+builder.AddWorkflows();
 builder.AddAccounts();
 builder.AddDemoData();
 
@@ -22,6 +25,8 @@ app.MapOpenApi();
 app.MapAuth();
 app.MapCommittees();
 app.MapPlans();
+app.MapWorkflows();
+app.MapReview();
 
 app.Run();
 
