@@ -68,7 +68,8 @@ public static class ReviewEndpoints
 
         if (!ETags.Matches(ifMatch, plan!))
         {
-            return LostRace();
+            return Problems.Conflict(
+                "The plan changed after you read it: someone else acted on it or edited it. Fetch it again and decide on its current stage.");
         }
 
         var token = plan!.ConcurrencyToken;
@@ -170,7 +171,7 @@ public static class ReviewEndpoints
         : null;
 
     private static ProblemHttpResult LostRace() => Problems.Conflict(
-        "The plan changed after you read it: someone else acted on it or edited it. Fetch it again and decide on its current stage.");
+        "Another action on the plan was saved just before yours, so yours was not. Fetch the plan again and decide on its current stage.");
 
     private static Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem> Refused(TransitionRefusedException e) => e.Reason switch
     {
