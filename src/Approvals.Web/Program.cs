@@ -4,6 +4,8 @@ using Approvals.Web.Features.Coverage;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Review;
+using Approvals.Web.Features.Workflow;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
 
@@ -11,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApiConventions();
 builder.AddPersistence();
+builder.AddWorkflows();
 builder.AddAccounts();
 builder.AddDemoData();
 
@@ -26,6 +29,8 @@ app.MapCommittees();
 app.MapPlans();
 app.MapFlags();
 app.MapCoverage();
+app.MapWorkflows();
+app.MapReview();
 
 app.Run();
 

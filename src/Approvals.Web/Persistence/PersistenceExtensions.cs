@@ -52,6 +52,8 @@ public static class PersistenceExtensions
             }
         });
 
+        builder.Services.AddSingleton(new WriteGate(serialise: provider == DatabaseProvider.Sqlite));
+
         builder.Services.AddDataProtection()
             .SetApplicationName("Approvals")
             .PersistKeysToDbContext<ApprovalsDbContext>();

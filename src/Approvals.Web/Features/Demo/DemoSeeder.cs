@@ -1,7 +1,7 @@
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
-using Approvals.Web.Features.Plans;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +19,7 @@ public static class DemoExtensions
     }
 }
 
-internal sealed class DemoSeeder(IServiceProvider services, TimeProvider clock, ILogger<DemoSeeder> logger) : IHostedService
+internal sealed class DemoSeeder(IServiceProvider services, WorkflowRuntime workflows, TimeProvider clock, ILogger<DemoSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,8 +41,7 @@ internal sealed class DemoSeeder(IServiceProvider services, TimeProvider clock, 
                 ?? throw new InvalidDataException($"seed-plans.json: unknown committee '{source.Committee}'.");
             var owner = await users.FindByEmailAsync(DemoAccounts.SecretaryOf(committee))
                 ?? throw new InvalidOperationException($"The demo secretary of {committee.Code} is missing.");
-            db.Plans.Add(Plan.Start(committee, source.Title, owner.Id, source.ToContent(),
-                PlanEndpoints.DefaultWorkflowId, 1, Stages.Draft, now));
+            db.Plans.Add(workflows.StartPlan(committee, source.Title, owner.Id, source.ToContent(), now));
         }
 
         await db.SaveChangesAsync(cancellationToken);

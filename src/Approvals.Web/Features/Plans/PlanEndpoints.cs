@@ -1,4 +1,5 @@
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Infrastructure;
@@ -10,8 +11,6 @@ namespace Approvals.Web.Features.Plans;
 
 public static class PlanEndpoints
 {
-    public const string DefaultWorkflowId = "committee-plan";
-
     public static void MapPlans(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/plans").WithTags("Plans");
@@ -22,7 +21,7 @@ public static class PlanEndpoints
     }
 
     private static async Task<Results<Ok<List<PlanSummary>>, ValidationProblem>> List(
-        string? committee, string? stage, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+        string? committee, string? stage, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows, CancellationToken ct)
     {
         var query = db.Plans.AsNoTracking();
         if (committee is not null)
@@ -37,9 +36,9 @@ public static class PlanEndpoints
 
         if (stage is not null)
         {
-            if (!Stages.All.Contains(stage))
+            if (!workflows.StageIds.Contains(stage))
             {
-                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", Stages.All)}.");
+                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIds.Order(StringComparer.Ordinal))}.");
             }
 
             query = query.Where(p => p.Stage == stage);
@@ -80,7 +79,7 @@ public static class PlanEndpoints
     }
 
     private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult>> Create(
-        PlanInput input, HttpContext http, ApprovalsDbContext db, TimeProvider clock, CancellationToken ct)
+        PlanInput input, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
     {
         var committee = Committee.Find(input.Committee)!;
         if (!http.User.CanWrite(committee.Code))
@@ -88,10 +87,12 @@ public static class PlanEndpoints
             return Problems.Forbidden($"You can start plans only for your own committee, not for {committee.Name}.");
         }
 
-        var plan = Plan.Start(committee, input.Title!, http.User.Id(), input.ToContent(),
-            DefaultWorkflowId, 1, Stages.Draft, clock.GetUtcNow().UtcDateTime);
+        var plan = workflows.StartPlan(committee, input.Title!, http.User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
         db.Plans.Add(plan);
-        await db.SaveChangesAsync(ct);
+        using (await writes.EnterAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+        }
 
         http.Response.Headers.ETag = ETags.For(plan);
         return TypedResults.CreatedAtRoute(PlanResponse.From(plan), "GetPlan", new { id = plan.Id });
@@ -99,7 +100,7 @@ public static class PlanEndpoints
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult, ValidationProblem>> Update(
         Guid id, PlanInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
-        HttpContext http, ApprovalsDbContext db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
@@ -129,12 +130,17 @@ public static class PlanEndpoints
 
         try
         {
-            plan.Edit(input.Title!, input.ToContent(), plan.Stage == Stages.Draft, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(ct);
+            plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
+            using (await writes.EnterAsync(ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
         }
-        catch (PlanNotEditableException e)
+        catch (PlanNotEditableException)
         {
-            return Problems.Conflict(e.Message);
+            var stage = workflows.StageOf(plan);
+            return Problems.Conflict($"The plan is in stage '{stage.Name.En}' ({stage.Id}), where its content cannot be changed. " +
+                "A reviewer must return it to draft before it can be edited.");
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,0 +1,281 @@
+using Approvals.Core.Accounts;
+using Approvals.Core.Contracts;
+using Approvals.Core.Plans;
+using Stateless;
+
+namespace Approvals.Core.Workflow;
+
+/// <summary>The person taking an action: their roles, and the committee a committee-bound role ties them to.</summary>
+public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee);
+
+/// <summary>A guard the plan does not pass, with what it found.</summary>
+public sealed record UnmetGuard(string Guard, string Description, IReadOnlyList<GuardFinding> Findings);
+
+/// <summary>An action out of the plan's stage that the actor's role allows, and whether they may take it now.</summary>
+public sealed record ActionOption(TransitionDefinition Transition, ActionDefinition Action, StageDefinition To, IReadOnlyList<UnmetGuard> Blocked)
+{
+    public bool Allowed => Blocked.Count == 0;
+}
+
+/// <summary>What a transition wrote, for the caller to save in one transaction with the plan.</summary>
+public sealed record TransitionResult(
+    TransitionKind Kind,
+    string FromStage,
+    string ToStage,
+    JournalEntry Journal,
+    PlanRevision? FrozenRevision,
+    IPlanEvent Event);
+
+public enum RefusalReason
+{
+    /// <summary>The definition has no such action.</summary>
+    UnknownAction,
+
+    /// <summary>The action exists but does not leave the plan's current stage.</summary>
+    NotPossibleInStage,
+
+    /// <summary>The actor holds none of the roles the transition names.</summary>
+    RoleNotAllowed,
+
+    /// <summary>The actor's role is bound to another committee.</summary>
+    OtherCommittee,
+
+    /// <summary>Four-eyes: the actor submitted the revision they are trying to approve.</summary>
+    OwnSubmission,
+
+    CommentRequired,
+
+    GuardsUnmet,
+}
+
+/// <summary>A transition the runtime refused. Nothing about the plan has changed.</summary>
+public sealed class TransitionRefusedException(RefusalReason reason, string message, IReadOnlyList<UnmetGuard>? unmetGuards = null)
+    : InvalidOperationException(message)
+{
+    public RefusalReason Reason { get; } = reason;
+
+    public IReadOnlyList<UnmetGuard> UnmetGuards { get; } = unmetGuards ?? [];
+}
+
+/// <summary>
+/// Runs plans through their pinned workflow definition on Stateless. The stage lives on the plan (external
+/// state); every transition's guards are synchronous so <c>CanFire</c> reports them and diagrams show them.
+/// </summary>
+public sealed class WorkflowRuntime(WorkflowCatalog catalog)
+{
+    public WorkflowCatalog Catalog => catalog;
+
+    /// <summary>Starts a plan on the newest published version of the committee-plan workflow, in its initial stage.</summary>
+    public Plan StartPlan(Committee committee, string title, string ownerId, PlanContent content, DateTime nowUtc)
+    {
+        var definition = catalog.Latest(WorkflowIds.CommitteePlan);
+        return Plan.Start(committee, title, ownerId, content, definition.Id, definition.Version, definition.InitialStage, nowUtc);
+    }
+
+    public WorkflowDefinition DefinitionOf(Plan plan) => catalog.Get(plan.WorkflowId, plan.WorkflowVersion);
+
+    public StageDefinition StageOf(Plan plan) => DefinitionOf(plan).FindStage(plan.Stage)
+        ?? throw new InvalidOperationException($"Plan {plan.Id} is in stage '{plan.Stage}', which {DefinitionOf(plan)} does not define.");
+
+    /// <summary>Whether the plan's content may be changed in its current stage, as its definition says.</summary>
+    public bool IsEditable(Plan plan) => StageOf(plan).Editable;
+
+    /// <summary>
+    /// The actions out of the plan's stage that <paramref name="actor"/>'s roles allow on this plan: those they may
+    /// take now, and those a guard or the four-eyes rule blocks, with the reasons.
+    /// </summary>
+    public async Task<IReadOnlyList<ActionOption>> ActionsFor(Plan plan, WorkflowActor actor)
+    {
+        var machine = new PlanMachine(DefinitionOf(plan), plan, actor, DateTime.MinValue);
+        var permitted = (await machine.Machine.GetPermittedTriggersAsync()).ToHashSet(StringComparer.Ordinal);
+        var options = new List<ActionOption>();
+        foreach (var transition in machine.Definition.TransitionsFrom(plan.Stage))
+        {
+            // Actions another role or another committee's member would take are not this person's to see.
+            if (machine.Authority(transition) is { Reason: not RefusalReason.OwnSubmission })
+            {
+                continue;
+            }
+
+            IReadOnlyList<UnmetGuard> blocked = [];
+            if (!permitted.Contains(transition.Action))
+            {
+                machine.Machine.CanFire(transition.Action, out var unmet);
+                blocked = machine.Describe(transition, unmet);
+            }
+
+            options.Add(new ActionOption(transition, machine.Definition.FindAction(transition.Action)!, machine.Definition.Stage(transition.To), blocked));
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="action"/> on the plan for <paramref name="actor"/>, or throws
+    /// <see cref="TransitionRefusedException"/> without changing anything. On success the plan has moved and the
+    /// result holds the journal entry, the frozen revision (on submit) and the event, to be saved with the plan.
+    /// </summary>
+    public TransitionResult Take(Plan plan, WorkflowActor actor, string action, string? comment, DateTime nowUtc)
+    {
+        var definition = DefinitionOf(plan);
+        var stage = StageOf(plan);
+        if (definition.FindAction(action) is null)
+        {
+            throw new TransitionRefusedException(RefusalReason.UnknownAction,
+                $"'{action}' is not an action of workflow {definition}. Use one of: {string.Join(", ", definition.Actions.Select(a => a.Id))}.");
+        }
+
+        var transition = definition.Transition(plan.Stage, action);
+        if (transition is null)
+        {
+            var possible = definition.TransitionsFrom(plan.Stage).Select(t => t.Action).ToList();
+            throw new TransitionRefusedException(RefusalReason.NotPossibleInStage,
+                $"The plan is in stage '{stage.Name.En}' ({stage.Id}), where '{action}' is not possible. " +
+                (possible.Count == 0 ? "No action leaves this stage." : $"Possible here: {string.Join(", ", possible)}."));
+        }
+
+        var machine = new PlanMachine(definition, plan, actor, nowUtc);
+        if (machine.Authority(transition) is { } refusal)
+        {
+            throw refusal;
+        }
+
+        if (transition.CommentRequired && string.IsNullOrWhiteSpace(comment))
+        {
+            throw new TransitionRefusedException(RefusalReason.CommentRequired,
+                $"To {action} a plan in stage '{stage.Name.En}', write a comment saying why, so the secretary knows what to change.");
+        }
+
+        if (!machine.Machine.CanFire(action, out var unmetNames))
+        {
+            var unmet = machine.Describe(transition, unmetNames);
+            var findings = unmet.SelectMany(u => u.Findings).Select(f => f.Message).ToList();
+            throw new TransitionRefusedException(RefusalReason.GuardsUnmet,
+                $"'{definition.FindAction(action)!.Name.En}' is blocked until the plan meets {string.Join(" and ", unmet.Select(u => u.Guard))}. " +
+                string.Join(" ", findings.Count > 0 ? findings : unmet.Select(u => u.Description)),
+                unmet);
+        }
+
+        var from = plan.Stage;
+        var revision = plan.Revision;
+        machine.Machine.Fire(action);
+        var to = plan.Stage;
+
+        var kind = definition.KindOf(from, to);
+        PlanRevision? frozen = null;
+        switch (kind)
+        {
+            case TransitionKind.Submit:
+                frozen = PlanRevision.Freeze(plan, actor.Id, nowUtc);
+                plan.MarkSubmittedBy(actor.Id);
+                break;
+            case TransitionKind.Return:
+                plan.OpenNextRevision();
+                break;
+        }
+
+        var journal = JournalEntry.Record(plan.Id, action, from, to, actor.Id, actor.Name, nowUtc, comment, revision);
+        var acting = definition.ActingRoles(to);
+        IPlanEvent planEvent = kind switch
+        {
+            TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
+            TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? ""),
+            TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
+            _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
+        };
+        return new TransitionResult(kind, from, to, journal, frozen, planEvent);
+    }
+
+    /// <summary>
+    /// One plan's state machine, configured from its definition for one actor. The actor's authority (role,
+    /// committee, four-eyes) is a guard like the definition's named ones, so the permitted triggers Stateless
+    /// reports are exactly the actions this person may take now.
+    /// </summary>
+    private sealed class PlanMachine
+    {
+        private const string AuthorityGuard = "authority";
+        private const string FourEyes = "four-eyes";
+
+        private readonly Plan _plan;
+        private readonly WorkflowActor _actor;
+        private readonly Dictionary<string, IReadOnlyList<GuardFinding>> _findings = new(StringComparer.Ordinal);
+
+        public PlanMachine(WorkflowDefinition definition, Plan plan, WorkflowActor actor, DateTime nowUtc)
+        {
+            Definition = definition;
+            _plan = plan;
+            _actor = actor;
+            Machine = new StateMachine<string, string>(() => plan.Stage, stage => plan.MoveTo(stage, nowUtc));
+            foreach (var stage in definition.Stages)
+            {
+                var configuration = Machine.Configure(stage.Id);
+                foreach (var transition in definition.TransitionsFrom(stage.Id))
+                {
+                    var guards = transition.Guards
+                        .Select(name => Tuple.Create<Func<bool>, string>(() => Findings(name).Count == 0, name))
+                        .Prepend(Tuple.Create<Func<bool>, string>(() => Authority(transition) is null, AuthorityGuard))
+                        .ToArray();
+                    configuration.PermitIf(transition.Action, transition.To, guards);
+                }
+            }
+        }
+
+        public WorkflowDefinition Definition { get; }
+
+        public StateMachine<string, string> Machine { get; }
+
+        public TransitionRefusedException? Authority(TransitionDefinition transition)
+        {
+            var stage = Definition.Stage(_plan.Stage);
+            var held = transition.Roles.Where(_actor.Roles.Contains).ToList();
+            if (held.Count == 0)
+            {
+                return new TransitionRefusedException(RefusalReason.RoleNotAllowed,
+                    $"Only {string.Join(" or ", transition.Roles)} may {transition.Action} a plan in stage '{stage.Name.En}'.");
+            }
+
+            if (!held.Any(role => !Roles.IsCommitteeBound(role) || _actor.Committee == _plan.CommitteeCode))
+            {
+                return new TransitionRefusedException(RefusalReason.OtherCommittee,
+                    $"As {string.Join(" and ", held)} of {_actor.Committee ?? "no committee"} you may {transition.Action} only your own committee's plans; this plan belongs to {_plan.CommitteeCode}.");
+            }
+
+            var kind = Definition.KindOf(_plan.Stage, transition.To);
+            if (kind is TransitionKind.Approve or TransitionKind.Adopt && _plan.SubmittedBy == _actor.Id)
+            {
+                return new TransitionRefusedException(RefusalReason.OwnSubmission,
+                    $"You submitted revision {_plan.Revision} yourself, so someone else must {transition.Action} it (four-eyes rule).");
+            }
+
+            return null;
+        }
+
+        /// <summary>Turns the guard names Stateless reports as unmet into what each guard found.</summary>
+        public IReadOnlyList<UnmetGuard> Describe(TransitionDefinition transition, ICollection<string> unmetNames)
+        {
+            var unmet = new List<UnmetGuard>();
+            if (unmetNames.Contains(AuthorityGuard) && Authority(transition) is { } refusal)
+            {
+                unmet.Add(new UnmetGuard(refusal.Reason == RefusalReason.OwnSubmission ? FourEyes : AuthorityGuard, refusal.Message, []));
+            }
+
+            foreach (var name in transition.Guards.Where(unmetNames.Contains))
+            {
+                unmet.Add(new UnmetGuard(name, WorkflowGuards.Get(name).Description, Findings(name)));
+            }
+
+            return unmet;
+        }
+
+        private IReadOnlyList<GuardFinding> Findings(string guard)
+        {
+            if (!_findings.TryGetValue(guard, out var findings))
+            {
+                findings = WorkflowGuards.Get(guard).Check(_plan);
+                _findings[guard] = findings;
+            }
+
+            return findings;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
+using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Plans;
+using Approvals.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approvals.Web.Features.Review;
+
+/// <summary>Moving a plan through its workflow: what the user may do, doing it, and what was done.</summary>
+public static class ReviewEndpoints
+{
+    public static void MapReview(this IEndpointRouteBuilder app)
+    {
+        var plan = app.MapGroup("/api/plans/{id:guid}").WithTags("Review");
+        plan.MapGet("/actions", Actions);
+        plan.MapPost("/transitions", Transition).Validate<TransitionRequest>();
+        plan.MapGet("/history", History);
+        plan.MapGet("/revisions", Revisions);
+        plan.MapGet("/revisions/{number:int}", Revision);
+    }
+
+    private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
+        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (Unreadable(plan, id, http) is { } refused)
+        {
+            return refused;
+        }
+
+        var stage = workflows.StageOf(plan!);
+        var entered = await db.Journal.Where(j => j.PlanId == id).OrderByDescending(j => j.Id).Select(j => (DateTime?)j.AtUtc).FirstOrDefaultAsync(ct)
+            ?? plan!.CreatedUtc;
+        entered = DateTime.SpecifyKind(entered, DateTimeKind.Utc);
+        var options = await workflows.ActionsFor(plan!, http.User.ToActor());
+
+        http.Response.Headers.ETag = ETags.For(plan!);
+        return TypedResults.Ok(new PlanActionsResponse(
+            plan!.Id,
+            plan.Revision,
+            ETags.For(plan),
+            new CurrentStageResponse(stage.Id, stage.Name, stage.Editable, stage.DueDays, entered, stage.DueDays is { } days ? entered.AddDays(days) : null),
+            options.Select(o => new ActionResponse(o.Action.Id, o.Action.Name, o.To.Id, o.To.Name, o.Transition.CommentRequired, o.Allowed, o.Blocked)).ToList()));
+    }
+
+    /// <summary>
+    /// Takes an action. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
+    /// for the outbox are written by one SaveChanges, so in one transaction, or not at all.
+    /// </summary>
+    private static async Task<Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem>> Transition(
+        Guid id, TransitionRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http,
+        ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+    {
+        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (Unreadable(plan, id, http) is { } refused)
+        {
+            return refused;
+        }
+
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so you act on the version of the plan you have read.");
+        }
+
+        if (!ETags.Matches(ifMatch, plan!))
+        {
+            return Problems.Conflict(
+                "The plan changed after you read it: someone else acted on it or edited it. Fetch it again and decide on its current stage.");
+        }
+
+        var token = plan!.ConcurrencyToken;
+        TransitionResult result;
+        try
+        {
+            result = workflows.Take(plan, http.User.ToActor(), request.Action!.Trim(), request.Comment, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (TransitionRefusedException e)
+        {
+            return Refused(e);
+        }
+
+        db.Journal.Add(result.Journal);
+        if (result.FrozenRevision is { } revision)
+        {
+            db.PlanRevisions.Add(revision);
+        }
+
+        db.Enqueue(result.Event);
+        try
+        {
+            using (await writes.EnterAsync(ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return LostRace();
+        }
+        catch (DbUpdateException)
+        {
+            // Two submits of one revision can collide on the revision's key before the plan's token is compared.
+            if (await ChangedSince(db, id, token))
+            {
+                return LostRace();
+            }
+
+            throw;
+        }
+
+        var definition = workflows.DefinitionOf(plan);
+        http.Response.Headers.ETag = ETags.For(plan);
+        return TypedResults.Ok(new TransitionResponse(
+            plan.Id, result.Journal.Action, result.FromStage, result.ToStage, definition.Stage(result.ToStage).Name,
+            plan.Revision, ETags.For(plan), JournalEntryResponse.From(result.Journal, definition)));
+    }
+
+    private static async Task<Results<Ok<List<JournalEntryResponse>>, ProblemHttpResult>> History(
+        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (Unreadable(plan, id, http) is { } refused)
+        {
+            return refused;
+        }
+
+        var definition = workflows.DefinitionOf(plan!);
+        var entries = await db.Journal.AsNoTracking().Where(j => j.PlanId == id).OrderBy(j => j.Id).ToListAsync(ct);
+        return TypedResults.Ok(entries.Select(e => JournalEntryResponse.From(e, definition)).ToList());
+    }
+
+    private static async Task<Results<Ok<List<RevisionSummary>>, ProblemHttpResult>> Revisions(
+        Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (Unreadable(plan, id, http) is { } refused)
+        {
+            return refused;
+        }
+
+        var revisions = await db.PlanRevisions.AsNoTracking().Where(r => r.PlanId == id).OrderBy(r => r.Number)
+            .Select(r => new { r.Number, r.Title, r.SubmittedBy, r.SubmittedUtc })
+            .ToListAsync(ct);
+        return TypedResults.Ok(revisions
+            .Select(r => new RevisionSummary(r.Number, r.Title, r.SubmittedBy, DateTime.SpecifyKind(r.SubmittedUtc, DateTimeKind.Utc)))
+            .ToList());
+    }
+
+    private static async Task<Results<Ok<RevisionResponse>, ProblemHttpResult>> Revision(
+        Guid id, int number, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (Unreadable(plan, id, http) is { } refused)
+        {
+            return refused;
+        }
+
+        var revision = await db.PlanRevisions.AsNoTracking().FirstOrDefaultAsync(r => r.PlanId == id && r.Number == number, ct);
+        return revision is null
+            ? Problems.NotFound($"Plan {id} has no submitted revision {number}. A revision exists once it has been submitted.")
+            : TypedResults.Ok(RevisionResponse.From(revision));
+    }
+
+    private static ProblemHttpResult? Unreadable(Plan? plan, Guid id, HttpContext http) =>
+        plan is null ? Problems.NotFound($"There is no plan with id {id}.")
+        : !http.User.CanRead(plan.CommitteeCode) ? Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.")
+        : null;
+
+    private static ProblemHttpResult LostRace() => Problems.Conflict(
+        "Another action on the plan was saved just before yours, so yours was not. Fetch the plan again and decide on its current stage.");
+
+    private static Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem> Refused(TransitionRefusedException e) => e.Reason switch
+    {
+        RefusalReason.UnknownAction => Problems.Validation("action", e.Message),
+        RefusalReason.CommentRequired => Problems.Validation("comment", e.Message),
+        RefusalReason.NotPossibleInStage => Problems.Conflict(e.Message),
+        RefusalReason.GuardsUnmet => TypedResults.Problem(
+            title: "The plan does not meet the conditions of this action.",
+            detail: e.Message,
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            extensions: new Dictionary<string, object?> { ["unmetGuards"] = e.UnmetGuards }),
+        _ => Problems.Forbidden(e.Message),
+    };
+
+    private static async Task<bool> ChangedSince(ApprovalsDbContext db, Guid id, Guid token) =>
+        await db.Plans.AsNoTracking().Where(p => p.Id == id).Select(p => p.ConcurrencyToken).SingleAsync() != token;
+}
+
