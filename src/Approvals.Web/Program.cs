@@ -1,6 +1,7 @@
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Demo;
+using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
@@ -11,6 +12,7 @@ builder.AddApiConventions();
 builder.AddPersistence();
 builder.AddAccounts();
 builder.AddDemoData();
+builder.AddMessaging();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ app.MapOpenApi();
 app.MapAuth();
 app.MapCommittees();
 app.MapPlans();
+app.MapNotifications();
 
 app.Run();
 
