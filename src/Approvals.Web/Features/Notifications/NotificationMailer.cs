@@ -92,6 +92,7 @@ internal sealed class NotificationMailer(
 
         using var client = new SmtpClient { Timeout = 30_000 };
         var delivered = 0;
+        Exception? unreachable = null;
         foreach (var notification in claimed)
         {
             if (!addresses.TryGetValue(notification.RecipientId, out var recipient) || string.IsNullOrWhiteSpace(recipient.Email))
@@ -100,11 +101,26 @@ internal sealed class NotificationMailer(
                 continue;
             }
 
+            if (unreachable is not null)
+            {
+                // The server did not answer for this batch: schedule the rest without knocking again.
+                await RetryLaterAsync(db, notification, unreachable);
+                continue;
+            }
+
             try
             {
                 if (!client.IsConnected)
                 {
-                    await ConnectAsync(client, cancellationToken);
+                    try
+                    {
+                        await ConnectAsync(client, cancellationToken);
+                    }
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        unreachable = e;
+                        throw;
+                    }
                 }
 
                 var message = new MimeMessage();
