@@ -95,6 +95,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(n => n.Link).HasMaxLength(300);
             b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
             b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
+            b.HasIndex(n => n.NextEmailAttemptUtc);
         });
     }
 

@@ -47,6 +47,10 @@ public sealed class Notification
 
     public string Link { get; set; } = "";
 
+    /// <summary>When the event happened (its commit); <see cref="CreatedUtc"/> minus this is the delivery lag.</summary>
+    public DateTime OccurredUtc { get; set; }
+
+    /// <summary>When the entry was stored in the inbox.</summary>
     public DateTime CreatedUtc { get; set; }
 
     public DateTime? ReadUtc { get; set; }
@@ -55,5 +59,8 @@ public sealed class Notification
 
     public int EmailAttempts { get; set; }
 
+    /// <summary>Null when no e-mail is due: SMTP is not configured, the mail went out, or the sender gave up.</summary>
     public DateTime? NextEmailAttemptUtc { get; set; }
+
+    public string? EmailLastError { get; set; }
 }

@@ -3,6 +3,7 @@ using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Coverage;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Flags;
+using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Workflow;
@@ -16,6 +17,7 @@ builder.AddPersistence();
 builder.AddWorkflows();
 builder.AddAccounts();
 builder.AddDemoData();
+builder.AddMessaging();
 
 var app = builder.Build();
 
@@ -31,6 +33,7 @@ app.MapFlags();
 app.MapCoverage();
 app.MapWorkflows();
 app.MapReview();
+app.MapNotifications();
 
 app.Run();
 

@@ -1,0 +1,141 @@
+using Approvals.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Approvals.Web.Features.Notifications;
+
+public static class MessagingExtensions
+{
+    public const string DefaultBaseUrl = "http://localhost:5080";
+
+    /// <summary>The queue all plan-event consumers share; instances of the app compete on it.</summary>
+    public const string NotificationsQueue = "notifications";
+
+    /// <summary>
+    /// MassTransit (in-memory bus, or RabbitMQ with <c>Messaging:Transport=RabbitMq</c>), the outbox dispatcher,
+    /// the consumers that fill the inbox, and the mailer when <c>Smtp:Host</c> is set.
+    /// </summary>
+    public static void AddMessaging(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var messaging = ReadMessagingOptions(configuration);
+        var smtp = configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
+
+        services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
+        services.PostConfigure<MessagingOptions>(o => o.Transport = messaging.Transport);
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<MailSignal>();
+        services.AddSingleton<OutboxCommitInterceptor>();
+        services.ConfigureDbContext<ApprovalsDbContext>((provider, options) =>
+            options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()));
+        services.TryAddSingleton<IStageNames, DanishStageNames>();
+        services.AddSingleton(new PlanLinks(configuration["App:BaseUrl"] is { Length: > 0 } url ? url : DefaultBaseUrl));
+        services.AddScoped<NotificationWriter>();
+
+        // Without this a publish can overtake the queue bindings of a fresh broker and be dropped.
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<PlanSubmittedConsumer>();
+            x.AddConsumer<PlanApprovedConsumer>();
+            x.AddConsumer<PlanReturnedConsumer>();
+            x.AddConsumer<PlanAdoptedConsumer>();
+
+            if (messaging.Transport == MessagingTransport.RabbitMq)
+            {
+                var (host, port) = RabbitMqAddress(messaging.RabbitMq.Host);
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(host, port, messaging.RabbitMq.VirtualHost, h =>
+                    {
+                        h.Username(messaging.RabbitMq.Username);
+                        h.Password(messaging.RabbitMq.Password);
+                    });
+                    ConfigureBus(context, cfg, messaging.Prefix);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => ConfigureBus(context, cfg, messaging.Prefix));
+            }
+        });
+
+        services.AddHostedService<OutboxDispatcher>();
+        if (smtp.Enabled)
+        {
+            services.AddHostedService<NotificationMailer>();
+        }
+    }
+
+    private static void ConfigureBus<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg, string prefix)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        if (prefix.Length > 0)
+        {
+            cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, prefix));
+        }
+
+        cfg.ReceiveEndpoint(prefix + NotificationsQueue, e =>
+        {
+            // Busy databases and two deliveries racing on the unique index are transient: try again. The
+            // attempts are spread over about a minute before the message goes to the error queue.
+            e.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100)));
+            e.ConfigureConsumer<PlanSubmittedConsumer>(context);
+            e.ConfigureConsumer<PlanApprovedConsumer>(context);
+            e.ConfigureConsumer<PlanReturnedConsumer>(context);
+            e.ConfigureConsumer<PlanAdoptedConsumer>(context);
+        });
+    }
+
+    private static MessagingOptions ReadMessagingOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(MessagingOptions.Section);
+        var transportText = section["Transport"];
+        var transport = MessagingTransport.InMemory;
+        if (!string.IsNullOrWhiteSpace(transportText) && !Enum.TryParse(transportText, ignoreCase: true, out transport))
+        {
+            throw new InvalidOperationException(
+                $"Messaging:Transport is '{transportText}'. Use InMemory (the default) or RabbitMq.");
+        }
+
+        var options = new MessagingOptions
+        {
+            Transport = transport,
+            Prefix = section["Prefix"] ?? "",
+            RabbitMq = section.GetSection("RabbitMq").Get<RabbitMqOptions>() ?? new RabbitMqOptions(),
+        };
+        if (transport == MessagingTransport.RabbitMq && string.IsNullOrWhiteSpace(options.RabbitMq.Host))
+        {
+            throw new InvalidOperationException(
+                "Messaging:Transport is RabbitMq but Messaging:RabbitMq:Host is empty. Set it to host or host:port, e.g. Messaging__RabbitMq__Host=localhost:5672.");
+        }
+
+        return options;
+    }
+
+    private static (string Host, ushort Port) RabbitMqAddress(string? configured)
+    {
+        var text = configured!.Trim();
+        var colon = text.LastIndexOf(':');
+        if (colon < 0)
+        {
+            return (text, 5672);
+        }
+
+        if (!ushort.TryParse(text[(colon + 1)..], out var port) || port == 0)
+        {
+            throw new InvalidOperationException(
+                $"Messaging:RabbitMq:Host is '{configured}': the part after ':' must be a port number, e.g. localhost:5672.");
+        }
+
+        return (text[..colon], port);
+    }
+}

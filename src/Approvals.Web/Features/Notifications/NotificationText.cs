@@ -1,0 +1,64 @@
+using System.Text;
+using Approvals.Core.Contracts;
+using Approvals.Core.Plans;
+
+namespace Approvals.Web.Features.Notifications;
+
+/// <summary>Why a person is told about an event; one person may have several reasons but gets one notification.</summary>
+[Flags]
+public enum RecipientReason
+{
+    None = 0,
+    Owner = 1,
+    CommitteeSecretary = 2,
+    ActsNext = 4,
+}
+
+/// <summary>The Danish subject and body of a notification, the same in the inbox and in the e-mail.</summary>
+public static class NotificationText
+{
+    public static (string Subject, string Body) Compose(
+        IPlanEvent planEvent, RecipientReason reason, string actorName, IStageNames stages, string link)
+    {
+        var committee = Committee.Find(planEvent.Committee)?.Name ?? planEvent.Committee;
+        var title = planEvent.PlanTitle;
+        var from = stages.DisplayName(planEvent.FromStage);
+        var to = stages.DisplayName(planEvent.ToStage);
+        var actor = string.IsNullOrWhiteSpace(actorName) ? "En bruger" : actorName;
+
+        var (subject, lead) = planEvent switch
+        {
+            PlanSubmitted => (
+                $"Handleplan indsendt: {title}",
+                $"{actor} har indsendt handleplanen »{title}« fra {committee}. Den er nu i fasen {to}."),
+            PlanApproved => (
+                $"Handleplan godkendt: {title}",
+                $"{actor} har godkendt handleplanen »{title}« fra {committee} i fasen {from}. Den er nu i fasen {to}."),
+            PlanReturned => (
+                $"Handleplan sendt tilbage: {title}",
+                $"{actor} har sendt handleplanen »{title}« fra {committee} tilbage fra fasen {from} til fasen {to}."),
+            PlanAdopted => (
+                $"Handleplan vedtaget: {title}",
+                $"{actor} har godkendt handleplanen »{title}« fra {committee} i fasen {from}, og planen er nu vedtaget (fasen {to})."),
+            _ => (
+                $"Handleplan ændret: {title}",
+                $"Handleplanen »{title}« fra {committee} er flyttet fra fasen {from} til fasen {to}."),
+        };
+
+        var body = new StringBuilder(lead);
+        if (planEvent is PlanReturned returned && !string.IsNullOrWhiteSpace(returned.Comment))
+        {
+            body.Append("\n\nKommentar:\n").Append(returned.Comment.Trim());
+        }
+
+        if (reason.HasFlag(RecipientReason.ActsNext))
+        {
+            body.Append("\n\n").Append(planEvent.ToStage == Stages.Draft
+                ? "Du kan nu rette planen og indsende den igen."
+                : $"Planen afventer nu din behandling i fasen {to}.");
+        }
+
+        body.Append("\n\nÅbn planen: ").Append(link);
+        return (subject, body.ToString());
+    }
+}

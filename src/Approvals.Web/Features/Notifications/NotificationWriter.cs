@@ -1,0 +1,153 @@
+using Approvals.Core.Accounts;
+using Approvals.Core.Contracts;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Approvals.Web.Features.Notifications;
+
+/// <summary>The address of a plan in the UI, from <c>App:BaseUrl</c>.</summary>
+public sealed class PlanLinks(string baseUrl)
+{
+    public string For(Guid planId) => $"{baseUrl.TrimEnd('/')}/planer/{planId}";
+}
+
+/// <summary>
+/// Turns a plan event into inbox entries: one per recipient, whatever the number of deliveries. A redelivery
+/// finds its entries already stored and adds nothing; two deliveries racing each other meet the unique
+/// (EventId, RecipientId) index, and the loser's retry then finds the entries stored.
+/// </summary>
+public sealed class NotificationWriter(
+    ApprovalsDbContext db,
+    IStageNames stages,
+    PlanLinks links,
+    IOptions<SmtpOptions> smtp,
+    OutboxSignal outboxSignal,
+    MailSignal mailSignal,
+    TimeProvider clock)
+{
+    public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
+    {
+        var recipients = await RecipientsAsync(planEvent, cancellationToken);
+        var stored = await db.Notifications
+            .Where(n => n.EventId == planEvent.EventId)
+            .Select(n => n.RecipientId)
+            .ToListAsync(cancellationToken);
+        var actorName = await db.Users
+            .Where(u => u.Id == planEvent.ActorId)
+            .Select(u => u.DisplayName)
+            .FirstOrDefaultAsync(cancellationToken) ?? "";
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var link = links.For(planEvent.PlanId);
+        var added = 0;
+        foreach (var (recipientId, reason) in recipients.Where(r => !stored.Contains(r.Key)))
+        {
+            var (subject, body) = NotificationText.Compose(planEvent, reason, actorName, stages, link);
+            db.Notifications.Add(new Notification
+            {
+                Id = Guid.CreateVersion7(),
+                EventId = planEvent.EventId,
+                RecipientId = recipientId,
+                PlanId = planEvent.PlanId,
+                Kind = planEvent.GetType().Name,
+                Subject = subject,
+                Body = body,
+                Link = link,
+                OccurredUtc = planEvent.OccurredUtc,
+                CreatedUtc = now,
+                NextEmailAttemptUtc = smtp.Value.Enabled ? now : null,
+            });
+            added++;
+        }
+
+        // The delivery confirms the outbox row in the same transaction as the inbox entries. With a broker
+        // the dispatcher has marked it already; with the in-memory bus this is the only mark, so a process
+        // that dies with the message still in memory publishes it again after restart.
+        var row = await db.Outbox.FirstOrDefaultAsync(m => m.MessageId == planEvent.EventId && m.SentUtc == null, cancellationToken);
+        if (row is not null)
+        {
+            row.SentUtc = now;
+            row.LastError = null;
+        }
+
+        if (added > 0 || row is not null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (row is not null)
+        {
+            // A later event of the same plan was waiting for this one.
+            outboxSignal.Wake();
+        }
+
+        if (added > 0 && smtp.Value.Enabled)
+        {
+            mailSignal.Wake();
+        }
+
+        return added;
+    }
+
+    /// <summary>
+    /// The owner and the committee's secretaries hear of every return, approval and adoption; whoever may act
+    /// in the new stage hears that the plan has reached them. Never the actor.
+    /// </summary>
+    private async Task<Dictionary<string, RecipientReason>> RecipientsAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
+    {
+        var committee = Committee.Find(planEvent.Committee)?.Code ?? planEvent.Committee;
+        var tellsOwner = planEvent is PlanReturned or PlanApproved or PlanAdopted;
+        var roles = planEvent.ActingRoles.ToHashSet(StringComparer.Ordinal);
+        if (tellsOwner)
+        {
+            roles.Add(Roles.Secretary);
+        }
+
+        var members = await (
+                from userRole in db.UserRoles
+                join role in db.Roles on userRole.RoleId equals role.Id
+                join user in db.Users on userRole.UserId equals user.Id
+                where roles.Contains(role.Name!)
+                select new { user.Id, user.CommitteeCode, Role = role.Name! })
+            .ToListAsync(cancellationToken);
+
+        var recipients = new Dictionary<string, RecipientReason>();
+        void Add(string userId, RecipientReason reason) =>
+            recipients[userId] = recipients.GetValueOrDefault(userId) | reason;
+
+        foreach (var member in members)
+        {
+            if (Roles.IsCommitteeBound(member.Role) && member.CommitteeCode != committee)
+            {
+                continue;
+            }
+
+            if (planEvent.ActingRoles.Contains(member.Role))
+            {
+                Add(member.Id, RecipientReason.ActsNext);
+            }
+
+            if (tellsOwner && member.Role == Roles.Secretary)
+            {
+                Add(member.Id, RecipientReason.CommitteeSecretary);
+            }
+        }
+
+        if (tellsOwner)
+        {
+            var ownerId = await db.Plans
+                .Where(p => p.Id == planEvent.PlanId)
+                .Select(p => p.OwnerId)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (!string.IsNullOrEmpty(ownerId))
+            {
+                Add(ownerId, RecipientReason.Owner);
+            }
+        }
+
+        recipients.Remove(planEvent.ActorId);
+        return recipients;
+    }
+}

@@ -1,0 +1,195 @@
+using Approvals.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Approvals.Web.Features.Notifications;
+
+/// <summary>
+/// Publishes committed outbox rows through MassTransit, in <see cref="OutboxMessage.Id"/> order per plan: a
+/// plan's row waits while an earlier row of the same plan is unsent. Several app instances may run it on one
+/// database: an instance first claims a row (a conditional update on <see cref="OutboxMessage.Attempts"/>
+/// that only one instance can win), which leases it for <see cref="OutboxOptions.Lease"/>. A failed publish is
+/// retried with exponential back-off; a claim whose instance died is taken over when its lease runs out.
+/// </summary>
+internal sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<MessagingOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int MaxErrorLength = 2000;
+
+    private readonly OutboxOptions _outbox = options.Value.Outbox;
+
+    // A broker confirms a publish, so the row is sent then. The in-memory bus confirms nothing that survives
+    // the process: its consumer marks the row in the inbox transaction instead (see NotificationWriter).
+    private readonly bool _sentOnPublish = options.Value.Transport != MessagingTransport.InMemory;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var published = false;
+            try
+            {
+                published = await DispatchAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The outbox dispatcher failed; it tries again in {Interval}.", _outbox.PollInterval);
+            }
+
+            if (published)
+            {
+                // Later rows of the plans just published may be due now.
+                continue;
+            }
+
+            try
+            {
+                await signal.WaitAsync(_outbox.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of due rows; true when at least one was published.</summary>
+    internal async Task<bool> DispatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        var due = await DueRowsAsync(db, now, cancellationToken);
+        if (due.Count == 0)
+        {
+            return false;
+        }
+
+        var claimed = await ClaimAsync(db, due, now, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return false;
+        }
+
+        // Claimed rows belong to different plans, so they may go out together.
+        var outcomes = await Task.WhenAll(claimed.Select(row => PublishAsync(row, cancellationToken)));
+
+        var sentIds = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList();
+        if (_sentOnPublish && sentIds.Count > 0)
+        {
+            var sentUtc = clock.GetUtcNow().UtcDateTime;
+            await db.Outbox
+                .Where(m => sentIds.Contains(m.Id) && m.SentUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentUtc, sentUtc).SetProperty(m => m.LastError, (string?)null), cancellationToken);
+        }
+
+        foreach (var (row, error) in outcomes.Where(o => o.Error is not null))
+        {
+            var delay = Backoff.Delay(row.Attempts, _outbox.RetryBaseDelay, _outbox.RetryMaxDelay);
+            var next = clock.GetUtcNow().UtcDateTime + delay;
+            var message = Truncate($"{error!.GetType().Name}: {error.Message}");
+            logger.LogWarning(
+                "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; retrying in {Delay}. {Error}",
+                row.MessageId, row.Type, row.Attempts, delay, message);
+            await db.Outbox
+                .Where(m => m.Id == row.Id && m.SentUtc == null && m.Attempts == row.Attempts)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptUtc, next).SetProperty(m => m.LastError, message), CancellationToken.None);
+        }
+
+        return sentIds.Count > 0;
+    }
+
+    /// <summary>
+    /// The first unsent row of each plan, if due. Rows are read in Id order from the start of the unsent
+    /// ones, so an earlier unsent row of a plan is always seen before its later ones.
+    /// </summary>
+    private async Task<List<OutboxMessage>> DueRowsAsync(ApprovalsDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var window = await db.Outbox.AsNoTracking()
+            .Where(m => m.SentUtc == null)
+            .OrderBy(m => m.Id)
+            .Take(Math.Max(_outbox.BatchSize * 4, 200))
+            .ToListAsync(cancellationToken);
+
+        var plansSeen = new HashSet<Guid>();
+        var due = new List<OutboxMessage>();
+        foreach (var row in window)
+        {
+            if (plansSeen.Add(row.PlanId) && row.NextAttemptUtc <= now)
+            {
+                due.Add(row);
+                if (due.Count == _outbox.BatchSize)
+                {
+                    break;
+                }
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Leases the rows this instance wins; another instance that read the same rows wins none of them.</summary>
+    private async Task<List<OutboxMessage>> ClaimAsync(ApprovalsDbContext db, List<OutboxMessage> due, DateTime now, CancellationToken cancellationToken)
+    {
+        var leaseUntil = now + _outbox.Lease;
+        var claimed = new List<OutboxMessage>(due.Count);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var row in due)
+        {
+            var attempts = row.Attempts;
+            var won = await db.Outbox
+                .Where(m => m.Id == row.Id && m.SentUtc == null && m.Attempts == attempts && m.NextAttemptUtc <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempts + 1).SetProperty(m => m.NextAttemptUtc, leaseUntil), cancellationToken);
+            if (won == 1)
+            {
+                row.Attempts = attempts + 1;
+                row.NextAttemptUtc = leaseUntil;
+                claimed.Add(row);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    private async Task<(OutboxMessage Row, Exception? Error)> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var planEvent = Outbox.Deserialize(row);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_outbox.PublishTimeout);
+            await bus.Publish(planEvent, planEvent.GetType(), Pipe.Execute<PublishContext>(context =>
+            {
+                context.MessageId = row.MessageId;
+                // A message no queue is bound to would be dropped by the broker: make it fail and retry instead.
+                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                {
+                    rabbit.Mandatory = true;
+                }
+            }), timeout.Token);
+            return (row, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (row, new TimeoutException($"The broker did not confirm the publish within {_outbox.PublishTimeout}; is it reachable?"));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (row, e);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+}

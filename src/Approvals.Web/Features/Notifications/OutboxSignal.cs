@@ -1,0 +1,139 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Approvals.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Approvals.Web.Features.Notifications;
+
+/// <summary>
+/// Wakes a background worker at once instead of at its next poll. Wake-ups that arrive while the worker
+/// is busy fold into one: the worker reads everything due when it wakes.
+/// </summary>
+public class WakeSignal
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Wake()
+    {
+        if (_semaphore.CurrentCount > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _semaphore.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another caller woke it in between: one wake-up is enough.
+        }
+    }
+
+    /// <summary>Waits until woken or until <paramref name="timeout"/>.</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _semaphore.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>Wakes the <see cref="OutboxDispatcher"/>; raised after every commit that added an outbox row.</summary>
+public sealed class OutboxSignal : WakeSignal;
+
+/// <summary>Wakes the <see cref="NotificationMailer"/> when new inbox entries need an e-mail.</summary>
+public sealed class MailSignal : WakeSignal;
+
+/// <summary>
+/// Wakes the outbox dispatcher right after a commit that added outbox rows, so no transition code has to
+/// remember to. With an explicit transaction the rows become visible only at its commit, so the wake-up
+/// waits for that.
+/// </summary>
+internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private static readonly object Marker = new();
+
+    // Contexts whose pending save or open transaction holds new outbox rows.
+    private readonly ConditionalWeakTable<DbContext, object> _pending = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Track(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Track(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Saved(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Saved(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Track(DbContext? context)
+    {
+        if (context is ApprovalsDbContext db && db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        {
+            _pending.AddOrUpdate(db, Marker);
+        }
+    }
+
+    private void Saved(DbContext? context)
+    {
+        // Inside a user transaction the rows are not visible to the dispatcher until it commits.
+        if (context is not null && context.Database.CurrentTransaction is null && _pending.Remove(context))
+        {
+            signal.Wake();
+        }
+    }
+
+    private void Committed(DbContext? context)
+    {
+        if (context is not null && _pending.Remove(context))
+        {
+            signal.Wake();
+        }
+    }
+
+    // A missed wake-up costs at most one poll interval; a spurious one costs one query.
+    private void Forget(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _pending.Remove(context);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Approvals.Core.Contracts;
+using MassTransit;
+
+namespace Approvals.Web.Features.Notifications;
+
+public sealed class PlanSubmittedConsumer(NotificationWriter writer) : IConsumer<PlanSubmitted>
+{
+    public Task Consume(ConsumeContext<PlanSubmitted> context) => writer.WriteAsync(context.Message, context.CancellationToken);
+}
+
+public sealed class PlanApprovedConsumer(NotificationWriter writer) : IConsumer<PlanApproved>
+{
+    public Task Consume(ConsumeContext<PlanApproved> context) => writer.WriteAsync(context.Message, context.CancellationToken);
+}
+
+public sealed class PlanReturnedConsumer(NotificationWriter writer) : IConsumer<PlanReturned>
+{
+    public Task Consume(ConsumeContext<PlanReturned> context) => writer.WriteAsync(context.Message, context.CancellationToken);
+}
+
+public sealed class PlanAdoptedConsumer(NotificationWriter writer) : IConsumer<PlanAdopted>
+{
+    public Task Consume(ConsumeContext<PlanAdopted> context) => writer.WriteAsync(context.Message, context.CancellationToken);
+}

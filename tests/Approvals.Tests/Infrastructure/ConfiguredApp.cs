@@ -1,0 +1,46 @@
+namespace Approvals.Tests.Infrastructure;
+
+/// <summary>
+/// <see cref="ApprovalsApp"/> with extra settings, e.g. a real broker, SMTP server or a database file shared
+/// with another instance (<c>ConnectionStrings:Approvals</c>). Start it with <see cref="StartAsync"/>.
+/// </summary>
+public sealed class ConfiguredApp(IDictionary<string, string?> settings) : ApprovalsApp
+{
+    protected override IDictionary<string, string?> Settings => settings;
+
+    public async Task<ConfiguredApp> StartAsync()
+    {
+        await InitializeAsync();
+        return this;
+    }
+
+    /// <summary>Stops the host and removes its temp folder (not a database file given in the settings).</summary>
+    public Task StopAsync() => ((IAsyncLifetime)this).DisposeAsync();
+}
+
+/// <summary>Waits for something a background worker does, failing with <paramref name="what"/> after the timeout.</summary>
+public static class Eventually
+{
+    public static async Task<T> Get<T>(Func<Task<T?>> probe, Func<T?, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value!;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}; last seen: {value}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    public static Task True(Func<Task<bool>> probe, TimeSpan timeout, string what) =>
+        Get<bool>(async () => await probe(), v => v, timeout, what);
+}
