@@ -1,12 +1,20 @@
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Demo;
+using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
 
+if (HealthProbe.IsRequested(args, out var probeUrl))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(probeUrl);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
 builder.AddAccounts();
@@ -14,11 +22,13 @@ builder.AddDemoData();
 
 var app = builder.Build();
 
+app.UseOperations();
 app.UseApiConventions();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
+app.MapHealth();
 app.MapAuth();
 app.MapCommittees();
 app.MapPlans();
