@@ -25,9 +25,26 @@ if [ $build -ne 0 ]; then
   exit 1
 fi
 
-dotnet test Approvals.sln --nologo --no-build --logger "trx" --results-directory "$results" "$@"
+# First pass: every test project on SQLite (the default database of the tests).
+started=$SECONDS
+dotnet test Approvals.sln --nologo --no-build --logger "trx" --results-directory "$results/sqlite" "$@"
 status=$?
+sqlite_seconds=$((SECONDS - started))
 
+# Second pass: the tests that touch the database again, each test app on a fresh PostgreSQL database
+# (tests marked [Trait("Category", "NoDatabase")] never touch it and are left out). PostgreSQL missing fails here.
+started=$SECONDS
+APPROVALS_TEST_DATABASE=Postgres dotnet test tests/Approvals.Tests --nologo --no-build --filter "Category!=NoDatabase" \
+  --logger "trx;LogFileName=postgres.trx" --results-directory "$results/postgres" "$@"
+postgres_status=$?
+postgres_seconds=$((SECONDS - started))
+
+if ! compgen -G "$results/postgres/*.trx" >/dev/null; then
+  echo "tests: 0 passed, 1 failed (the PostgreSQL pass produced no results)"
+  exit 1
+fi
+bash "$here/summary.sh" "$results/sqlite" "SQLite pass (${sqlite_seconds} s)"
+bash "$here/summary.sh" "$results/postgres" "PostgreSQL pass (${postgres_seconds} s)"
 bash "$here/summary.sh" "$results"
 summary=$?
-[ $status -eq 0 ] && [ $summary -eq 0 ]
+[ $status -eq 0 ] && [ $postgres_status -eq 0 ] && [ $summary -eq 0 ]

@@ -4,14 +4,22 @@ using Approvals.Web.Features.Coverage;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Notifications;
+using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Workflow;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
 
+if (HealthProbe.IsRequested(args, out var probeUrl))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(probeUrl);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
 builder.AddWorkflows();
@@ -21,11 +29,13 @@ builder.AddMessaging();
 
 var app = builder.Build();
 
+app.UseOperations();
 app.UseApiConventions();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
+app.MapHealth();
 app.MapAuth();
 app.MapCommittees();
 app.MapPlans();

@@ -54,11 +54,13 @@ public static class PersistenceExtensions
 
         builder.Services.AddSingleton(new WriteGate(serialise: provider == DatabaseProvider.Sqlite));
 
+        // Registered first so it starts first: the data protection key ring is read from the database by a
+        // hosted service of its own, and every instance must find the same keys there.
+        builder.Services.AddHostedService<SchemaInitializer>();
+
         builder.Services.AddDataProtection()
             .SetApplicationName("Approvals")
             .PersistKeysToDbContext<ApprovalsDbContext>();
-
-        builder.Services.AddHostedService<SchemaInitializer>();
     }
 
     private static string SqliteConnectionString(string? configured, string contentRoot)

@@ -9,27 +9,29 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Approvals.Tests.Infrastructure;
 
 /// <summary>
-/// The real app over a real SQLite file in a temp folder, with the demo accounts and the seed's plans.
+/// The real app over a real database with the demo accounts and the seed's plans: an SQLite file in a temp
+/// folder, or a fresh PostgreSQL database with <c>APPROVALS_TEST_DATABASE=Postgres</c> (see <see cref="TestDatabase"/>).
 /// Each instance has its own database; share one through <see cref="AppCollection"/> when tests do not
 /// depend on each other's writes.
 /// </summary>
 public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string> _tokens = [];
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
+    private bool _disposed;
 
-    public string DatabasePath => Path.Combine(_folder, "approvals.db");
+    public TestDatabase Database { get; } =
+        TestDatabase.Create(Path.Combine(Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N")));
 
     /// <summary>Extra configuration for a derived fixture (same keys as appsettings.json).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(_folder);
+        Database.Prepare();
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Approvals", $"Data Source={DatabasePath}");
-        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Approvals", Database.ConnectionString);
+        builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Database:Schema", "EnsureCreated");
         builder.UseSetting("Demo:Enabled", "true");
         foreach (var (key, value) in Settings)
@@ -44,18 +46,20 @@ public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Stops the app and drops its database (also when disposed with <c>await using</c>).</summary>
+    public override async ValueTask DisposeAsync()
     {
-        await DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
+        if (_disposed)
         {
-            Directory.Delete(_folder, recursive: true);
+            return;
         }
-        catch (IOException)
-        {
-            // A file still held open on this platform is left for the OS temp cleaner.
-        }
+
+        _disposed = true;
+        await base.DisposeAsync();
+        await Database.Drop();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>An HTTP client signed in (bearer token) as the demo account with this e-mail.</summary>

@@ -51,10 +51,12 @@ public static class PlanEndpoints
         }
 
         var rows = await query
-            .OrderBy(p => p.CommitteeCode).ThenBy(p => p.Title)
             .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
             .ToListAsync(ct);
+        // Sorted here, not by the database: its collation decides where "ØU" and lower-case titles go, and
+        // SQLite, PostgreSQL servers and images each have their own.
         return TypedResults.Ok(rows
+            .OrderBy(p => p.CommitteeCode, StringComparer.Ordinal).ThenBy(p => p.Title, StringComparer.Ordinal)
             .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
                 p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
             .ToList());

@@ -68,6 +68,7 @@ public sealed class SeedPlansTests(ApprovalsApp app)
     }
 
     [Fact]
+    [Trait(TestTraits.Category, TestTraits.NoDatabase)]
     public void The_seed_file_fixes_the_pdfs_line_break_hyphenation()
     {
         var oeu = SeedFile.Load().Plans.Single(p => p.Committee == "ØU");

@@ -1,0 +1,66 @@
+using Approvals.Persistence;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Approvals.Web.Features.Operations;
+
+/// <summary>How the console log is written: plain text for people, or one JSON object a line for a log collector.</summary>
+public enum LogFormat
+{
+    Simple,
+    Json,
+}
+
+public static class OperationsExtensions
+{
+    /// <summary>
+    /// The tag of every check <c>/health/ready</c> runs. MassTransit registers its bus check with this tag
+    /// by itself, so with a broker configured readiness covers it too.
+    /// </summary>
+    public const string ReadyTag = "ready";
+
+    public static void AddOperations(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetValue("Logging:Format", LogFormat.Simple) == LogFormat.Json)
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<ApprovalsDbContext>("database", tags: [ReadyTag], customTestQuery: DatabaseServes);
+    }
+
+    /// <summary>Gives each request one log line, scoped with the plan id where the route names a plan.</summary>
+    public static void UseOperations(this WebApplication app) => app.UseMiddleware<RequestLogging>();
+
+    public static void MapHealth(this IEndpointRouteBuilder app)
+    {
+        var health = app.MapGroup("/health").AllowAnonymous().WithTags("Health").ExcludeFromDescription();
+
+        // Live: the process answers. No dependency is checked, so an orchestrator never restarts a healthy
+        // instance because the database is briefly away.
+        health.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write });
+
+        // Ready: the instance can serve requests, so a load balancer may send it traffic.
+        health.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.Write });
+    }
+
+    // Reachable and with its schema: a query on a real table. (On SQLite, CanConnect only asks whether the
+    // file exists, and then a bare query would create an empty database.)
+    private static async Task<bool> DatabaseServes(ApprovalsDbContext db, CancellationToken ct)
+    {
+        if (!await db.Database.CanConnectAsync(ct))
+        {
+            return false;
+        }
+
+        await db.Plans.AnyAsync(ct); // throws, so the check fails, when the schema is not there
+        return true;
+    }
+}

@@ -1,0 +1,164 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Approvals.Tests.Infrastructure;
+
+/// <summary>
+/// The database one <see cref="ApprovalsApp"/> runs on: a fresh SQLite file by default, or with
+/// <c>APPROVALS_TEST_DATABASE=Postgres</c> a fresh, uniquely named database on the PostgreSQL server that
+/// <c>APPROVALS_TEST_POSTGRES</c> points at (tests/run.sh starts one). Dropped when the app is disposed.
+/// </summary>
+public abstract class TestDatabase
+{
+    public const string ProviderVariable = "APPROVALS_TEST_DATABASE";
+    public const string PostgresVariable = "APPROVALS_TEST_POSTGRES";
+
+    /// <summary>The value of <c>Database:Provider</c>.</summary>
+    public abstract string Provider { get; }
+
+    public abstract string ConnectionString { get; }
+
+    public static bool UsePostgres => string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    public static TestDatabase Create(string folder)
+    {
+        var provider = Environment.GetEnvironmentVariable(ProviderVariable);
+        if (string.IsNullOrEmpty(provider) || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SqliteTestDatabase(folder);
+        }
+
+        if (!UsePostgres)
+        {
+            throw new InvalidOperationException($"{ProviderVariable}='{provider}' is not a database the tests know: use Sqlite (the default) or Postgres.");
+        }
+
+        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new InvalidOperationException(
+                $"{ProviderVariable}=Postgres but {PostgresVariable} is not set. Run the tests with tests/run.sh, which starts PostgreSQL, " +
+                $"or set {PostgresVariable} to the connection string of a role that may create databases.");
+        }
+
+        return new PostgresTestDatabase(server);
+    }
+
+    /// <summary>Makes the database exist (empty) before the app starts.</summary>
+    public abstract void Prepare();
+
+    /// <summary>Cuts the running app off from its database, as when the database server goes away.</summary>
+    public abstract Task MakeUnreachable();
+
+    public abstract Task Drop();
+}
+
+internal sealed class SqliteTestDatabase(string folder) : TestDatabase
+{
+    public string Path { get; } = System.IO.Path.Combine(folder, "approvals.db");
+
+    public override string Provider => "Sqlite";
+
+    public override string ConnectionString => $"Data Source={Path}";
+
+    public override void Prepare() => Directory.CreateDirectory(folder);
+
+    public override Task MakeUnreachable()
+    {
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task Drop()
+    {
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS temp cleaner.
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class PostgresTestDatabase : TestDatabase
+{
+    private readonly string _server;
+    private readonly string _name = $"approvals_test_{Guid.NewGuid():N}";
+    private bool _created;
+
+    public PostgresTestDatabase(string server)
+    {
+        _server = server;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = _name }.ConnectionString;
+    }
+
+    public override string Provider => "Postgres";
+
+    public override string ConnectionString { get; }
+
+    // An ICU collation for English, as the official PostgreSQL image's default (en_US.utf8) sorts: with it
+    // a query that relies on the database to order "ØU" or "a"/"B" gives a different order than on SQLite,
+    // and the tests see it. EnsureCreated then finds the empty database and creates the tables.
+    public override void Prepare()
+    {
+        if (_created)
+        {
+            return; // a WithWebHostBuilder copy of the app shares its database
+        }
+
+        _created = true;
+        using var connection = new NpgsqlConnection(_server);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE DATABASE \"{_name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task MakeUnreachable()
+    {
+        await Admin($"ALTER DATABASE \"{_name}\" WITH ALLOW_CONNECTIONS false",
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_name}'");
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
+    public override async Task Drop()
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        await Admin($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
+    }
+
+    private async Task Admin(params string[] statements)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
