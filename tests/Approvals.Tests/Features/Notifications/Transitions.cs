@@ -88,7 +88,7 @@ internal static class Transitions
         var owner = await UserId(db, Users.Secretary(committee));
         var now = DateTime.UtcNow;
         var plan = Plan.Start(committee, title ?? $"Testplan {Guid.NewGuid():N}"[..18], owner, PlanContent.Empty,
-            PlanEndpoints.DefaultWorkflowId, 1, Stages.Draft, now);
+            "committee-plan", 1, Stages.Draft, now);
         plan.MoveTo(stage, now);
         db.Plans.Add(plan);
         await db.SaveChangesAsync();
