@@ -29,11 +29,18 @@ public static class WorkflowDiagram
         var graph = MermaidGraph.Format(machine.GetInfo(), MermaidGraphDirection.LeftToRight).ReplaceLineEndings("\n").TrimEnd();
 
         // Stateless names each state by its id; a reader wants the stage's Danish and English names.
-        var lines = graph.Split('\n').ToList();
-        var header = lines.FindIndex(l => l.Trim().StartsWith("direction", StringComparison.Ordinal)) + 1;
-        lines.InsertRange(header, definition.Stages.Select(s => $"\t{NodeId(s.Id)} : {s.Name.Da} / {s.Name.En}"));
-        lines.Add($"\t{NodeId(definition.FinalStage)} --> [*]");
-        return new StringBuilder().AppendJoin('\n', lines).Append('\n').ToString();
+        var lines = graph.Split('\n').Select(l => l.Trim()).ToList();
+        var header = lines.FindIndex(l => l.StartsWith("direction", StringComparison.Ordinal)) + 1;
+        lines.InsertRange(header, definition.Stages.Select(s => $"{NodeId(s.Id)} : {s.Name.Da} / {s.Name.En}"));
+        lines.Add($"{NodeId(definition.FinalStage)} --> [*]");
+
+        var text = new StringBuilder(lines[0]).Append('\n');
+        foreach (var line in lines.Skip(1))
+        {
+            text.Append("    ").Append(line).Append('\n');
+        }
+
+        return text.ToString();
     }
 
     // Stage ids are kebab-case (the checker insists); Mermaid state ids may not contain '-'.
