@@ -2,6 +2,7 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
 
@@ -11,10 +12,12 @@ builder.AddApiConventions();
 builder.AddPersistence();
 builder.AddAccounts();
 builder.AddDemoData();
+builder.AddWebUi();
 
 var app = builder.Build();
 
 app.UseApiConventions();
+app.UseWebUi();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -22,6 +25,7 @@ app.MapOpenApi();
 app.MapAuth();
 app.MapCommittees();
 app.MapPlans();
+app.MapWebUi();
 
 app.Run();
 
