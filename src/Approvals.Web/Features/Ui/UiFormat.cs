@@ -20,10 +20,13 @@ public static class UiFormat
     /// <summary>The first of the user's roles, as the header shows it.</summary>
     public static string? MainRole(this ClaimsPrincipal user) => Roles.All.FirstOrDefault(user.IsInRole);
 
-    /// <summary>A UTC time as Copenhagen wall-clock time, written the current culture's way ("3. marts 2026 14.05").</summary>
-    public static string Time(DateTime utc) =>
+    /// <summary>
+    /// A UTC time as Copenhagen wall-clock time, in the pattern the resource file gives for the current
+    /// language ("3. marts 2026 kl. 14.05"; "3 March 2026, 14:05").
+    /// </summary>
+    public static string Time(this IStringLocalizer<UiText> t, DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Copenhagen)
-            .ToString("f", CultureInfo.CurrentCulture);
+            .ToString(t["Format.Time"], CultureInfo.CurrentCulture);
 
     /// <summary>The machine-readable form for a &lt;time datetime&gt; attribute.</summary>
     public static string IsoTime(DateTime utc) =>
