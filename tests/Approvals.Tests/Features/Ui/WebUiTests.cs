@@ -78,6 +78,22 @@ public sealed partial class WebUiTests(ApprovalsApp app)
     }
 
     [Fact]
+    public async Task A_get_of_a_form_handlers_address_only_shows_the_page_and_changes_nothing()
+    {
+        var client = await app.ClientFor(Users.Secretary(Committee.Sou));
+        var plans = await client.GetFromJsonAsync<List<Approvals.Web.Features.Plans.PlanSummary>>("/api/plans?committee=SOU");
+        var plan = plans!.OrderBy(p => p.Title).First();
+
+        var response = await client.GetAsync($"/planer/{plan.Id}/rediger?handler=AddGoal&o=0");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("data-state=\"unsaved\"", await response.Content.ReadAsStringAsync());
+        var after = await app.WithDb(db => db.Plans.FindAsync(plan.Id).AsTask());
+        Assert.Equal(plan.GoalCount, after!.GoalCount);
+        Assert.Equal(plan.UpdatedUtc, after.UpdatedUtc);
+    }
+
+    [Fact]
     public void Both_resource_files_hold_the_same_texts_and_every_text_the_pages_ask_for()
     {
         var root = RepositoryRoot();
