@@ -8,6 +8,7 @@ using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Workflow;
+using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
 using Approvals.Web.Persistence;
 
@@ -26,11 +27,13 @@ builder.AddWorkflows();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddMessaging();
+builder.AddWebUi();
 
 var app = builder.Build();
 
 app.UseOperations();
 app.UseApiConventions();
+app.UseWebUi();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -44,6 +47,7 @@ app.MapCoverage();
 app.MapWorkflows();
 app.MapReview();
 app.MapNotifications();
+app.MapWebUi();
 
 app.Run();
 

@@ -1,0 +1,3 @@
+namespace Approvals.Web.Features.Ui;
+
+public sealed record FlagCounts(int Errors, int Warnings);

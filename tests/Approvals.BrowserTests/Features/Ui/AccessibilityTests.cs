@@ -1,0 +1,79 @@
+using Approvals.BrowserTests.Infrastructure;
+using Approvals.Core.Plans;
+using Approvals.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Approvals.BrowserTests.Features.Ui;
+
+/// <summary>WCAG 2.1 AA as axe-core checks it: no serious or critical violation on any page, in the role that uses it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityTests(BrowserApp app)
+{
+    private const string Anonymous = "";
+
+    [Theory]
+    [InlineData("log-ind", Anonymous, "/log-ind")]
+    [InlineData("forside-sekretaer", "sekretaer.sou@approvals.local", "/")]
+    [InlineData("forside-udvalg", "udvalg.sou@approvals.local", "/")]
+    [InlineData("forside-administrativ", "administrativ@approvals.local", "/")]
+    [InlineData("forside-borgerrepraesentationen", "borgerrepraesentationen@approvals.local", "/")]
+    [InlineData("forside-koordinator", "koordinator@approvals.local", "/")]
+    [InlineData("plan-seed", "sekretaer.sou@approvals.local", "/planer/{sou}")]
+    [InlineData("plan-koordinator", "koordinator@approvals.local", "/planer/{sou}")]
+    [InlineData("rediger-seed", "sekretaer.sou@approvals.local", "/planer/{sou}/rediger")]
+    [InlineData("ny-plan", "sekretaer.sou@approvals.local", "/planer/ny")]
+    [InlineData("log-ud", "sekretaer.sou@approvals.local", "/log-ud")]
+    [InlineData("adgang-naegtet-side", "koordinator@approvals.local", "/adgang-naegtet")]
+    [InlineData("ikke-fundet-side", "sekretaer.sou@approvals.local", "/findes-ikke")]
+    [InlineData("forbudt-rediger", "sekretaer.tmu@approvals.local", "/planer/{sou}/rediger")]
+    public async Task A_page_has_no_serious_accessibility_violations(string name, string account, string path)
+    {
+        var page = account == Anonymous ? await app.NewPage() : await app.SignedIn(account);
+        var sou = await app.WithDb(db => db.Plans.Where(p => p.CommitteeCode == "SOU").OrderBy(p => p.CreatedUtc).Select(p => p.Id).FirstAsync());
+
+        await page.GotoAsync(path.Replace("{sou}", sou.ToString(), StringComparison.Ordinal));
+
+        await Accessibility.AssertNoSeriousViolations(page);
+        await Expect(page.Locator("main#indhold")).ToHaveCountAsync(1);
+        await Expect(page.Locator("h1")).ToHaveCountAsync(1);
+        var shot = await BrowserApp.Screenshot(page, $"a11y-{name}");
+        Console.WriteLine($"Screenshot: {shot}");
+    }
+
+    [Fact]
+    public async Task The_skip_link_is_the_first_tab_stop_and_takes_the_keyboard_to_the_content()
+    {
+        var page = await app.SignedIn("sekretaer.sou@approvals.local");
+        await page.GotoAsync("/");
+
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator(":focus")).ToHaveTextAsync("Gå til indhold");
+        await BrowserApp.Screenshot(page, "fokus-spring-til-indhold");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("main#indhold")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/planer/"));
+    }
+
+    [Fact]
+    public async Task The_edit_form_works_from_the_keyboard_alone()
+    {
+        var id = await app.StartPlan(Committee.Sou, "Tastaturplan", TestPlans.TwoGoals());
+        var page = await app.SignedIn("sekretaer.sou@approvals.local");
+        await page.GotoAsync($"/planer/{id}/rediger");
+
+        await page.GetByLabel("Planens titel").FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.TypeAsync(" (rettet)");
+        // Enter in a text field submits with the form's first button: save, not move or remove.
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Planen er gemt");
+        var title = await app.WithDb(db => db.Plans.Where(p => p.Id == id).Select(p => p.Title).FirstAsync());
+        Assert.Equal("Tastaturplan (rettet)", title);
+        Assert.Equal(2, await app.WithDb(db => db.Plans.Where(p => p.Id == id).Select(p => p.GoalCount).FirstAsync()));
+    }
+}

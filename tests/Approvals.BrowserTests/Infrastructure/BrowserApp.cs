@@ -1,0 +1,157 @@
+using System.Net;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Plans;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Approvals.BrowserTests.Infrastructure;
+
+/// <summary>
+/// The real app on a real loopback port (Kestrel, SQLite temp file, demo data) and Debian's Chromium
+/// driven by Playwright. Started once for the collection and stopped after it.
+/// </summary>
+public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "approvals-browser-tests", Guid.NewGuid().ToString("N"));
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the screenshots go: under the test output folder.</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_folder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Approvals", $"Data Source={Path.Combine(_folder, "approvals.db")}");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:Schema", "EnsureCreated");
+        builder.UseSetting("Demo:Enabled", "true");
+    }
+
+    public async Task InitializeAsync()
+    {
+        var chromium = ChromiumPath();
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+        Console.WriteLine($"Browser tests: app at {BaseUrl}, screenshots in {ScreenshotFolder}");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        await DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS temp cleaner.
+        }
+    }
+
+    /// <summary>A fresh browser context (its own cookies) and page, not signed in.</summary>
+    public async Task<IPage> NewPage()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>A page signed in through the sign-in form as the demo account <paramref name="email"/>.</summary>
+    public async Task<IPage> SignedIn(string email)
+    {
+        var page = await NewPage();
+        await SignIn(page, email);
+        return page;
+    }
+
+    public static async Task SignIn(IPage page, string email)
+    {
+        await page.GotoAsync("/log-ind");
+        await page.GetByLabel("E-mailadresse").FillAsync(email);
+        await page.GetByLabel("Adgangskode").FillAsync(DemoAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log ind", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/log-ind", StringComparison.Ordinal));
+    }
+
+    /// <summary>Starts a draft for <paramref name="committee"/> straight in the database, owned by its secretary.</summary>
+    public async Task<Guid> StartPlan(Committee committee, string title, PlanContent content)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+        var owner = await users.FindByEmailAsync(DemoAccounts.SecretaryOf(committee))
+            ?? throw new InvalidOperationException($"The demo secretary of {committee.Code} is missing.");
+        var plan = scope.ServiceProvider.GetRequiredService<Approvals.Core.Workflow.WorkflowRuntime>()
+            .StartPlan(committee, title, owner.Id, content, DateTime.UtcNow);
+        db.Plans.Add(plan);
+        await db.SaveChangesAsync();
+        return plan.Id;
+    }
+
+    public async Task<T> WithDb<T>(Func<ApprovalsDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>());
+    }
+
+    /// <summary>Saves a full-page screenshot as test output and returns its path.</summary>
+    public static async Task<string> Screenshot(IPage page, string name)
+    {
+        var path = Path.Combine(ScreenshotFolder, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    private static string ChromiumPath()
+    {
+        var configured = Environment.GetEnvironmentVariable("APPROVALS_TEST_CHROMIUM");
+        var path = string.IsNullOrWhiteSpace(configured) ? "/usr/bin/chromium" : configured;
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at '{path}'. Install Debian's package (apt-get install -y chromium) or set " +
+                "APPROVALS_TEST_CHROMIUM to its path; tests/run.sh does both. Never run Playwright's own browser download.");
+        }
+
+        return path;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserApp>
+{
+    public const string Name = "browser";
+}
