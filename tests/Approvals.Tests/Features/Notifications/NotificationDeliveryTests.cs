@@ -230,7 +230,7 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
             var plan = await Transitions.NewPlan(_app, Committee.Kfu);
             // Half inside an explicit transaction: the wake-up must wait for its commit.
             events.Add(await Transitions.Commit(_app, plan, Move.Submit, owner, explicitTransaction: i % 2 == 1));
-            await Transitions.AwaitRecipients(_app, events[^1].EventId, 1, TimeSpan.FromSeconds(10));
+            await Transitions.AwaitRecipients(_app, events[^1].EventId, 1, TimeSpan.FromSeconds(30));
         }
 
         var lag = await _app.WithDb(db => NotificationLag.MeasureAsync(db, since));
