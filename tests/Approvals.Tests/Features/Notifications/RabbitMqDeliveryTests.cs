@@ -141,10 +141,16 @@ public sealed class RabbitMqDeliveryTests(ITestOutputHelper output) : IDisposabl
         var app = await new ConfiguredApp(settings).StartAsync();
         try
         {
-            var since = DateTime.UtcNow;
             var owner = await Transitions.UserId(app, Users.Secretary(Committee.Oeu));
-            for (var i = 0; i < 40; i++)
+            var since = DateTime.MaxValue;
+            for (var i = 0; i < 43; i++)
             {
+                // The first three are a warm-up, not measured.
+                if (i == 3)
+                {
+                    since = DateTime.UtcNow;
+                }
+
                 var plan = await Transitions.NewPlan(app, Committee.Oeu);
                 var submitted = await Transitions.Commit(app, plan, Move.Submit, owner);
                 await Transitions.AwaitRecipients(app, submitted.EventId, 1, Patience);
