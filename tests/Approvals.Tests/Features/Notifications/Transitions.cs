@@ -117,7 +117,7 @@ internal static class Transitions
 
     /// <summary>Waits until <paramref name="eventId"/> has <paramref name="count"/> inbox entries.</summary>
     public static Task<List<string>> AwaitRecipients(ApprovalsApp app, Guid eventId, int count, TimeSpan? timeout = null) =>
-        Eventually.Get(() => RecipientsOf(app, eventId)!, r => r?.Count >= count, timeout ?? TimeSpan.FromSeconds(15),
+        Eventually.Get(() => RecipientsOf(app, eventId)!, r => r?.Count >= count, timeout ?? TimeSpan.FromSeconds(30),
             $"{count} inbox entries for event {eventId}");
 
     /// <summary>Adds a second secretary to <paramref name="committee"/> (a committee may have several).</summary>
