@@ -52,6 +52,11 @@ public static class PersistenceExtensions
             }
         });
 
+        if (provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddHostedService(sp => new StartupLock(connectionString, sp.GetRequiredService<ILogger<StartupLock>>()));
+        }
+
         // Registered first so it starts first: the data protection key ring is read from the database by a
         // hosted service of its own, and every instance must find the same keys there.
         builder.Services.AddHostedService<SchemaInitializer>();
