@@ -25,10 +25,13 @@ public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    /// <summary>An app on the given database; several apps on one database are several instances of the app.</summary>
-    public ApprovalsApp(TestDatabase database) => Database = database;
+    // Protected: an xunit fixture may have only one public constructor.
+    protected ApprovalsApp(TestDatabase database) => Database = database;
 
     public TestDatabase Database { get; }
+
+    /// <summary>An app on the given database; several apps on one database are several instances of the app.</summary>
+    public static ApprovalsApp On(TestDatabase database) => new(database);
 
     /// <summary>Extra configuration for a derived fixture (same keys as appsettings.json).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();

@@ -11,8 +11,8 @@ public sealed class StartupTests
     public async Task Two_instances_starting_together_on_an_empty_database_both_start_and_create_everything_once()
     {
         var database = TestDatabase.Postgres();
-        await using var a = new ApprovalsApp(database);
-        await using var b = new ApprovalsApp(database);
+        await using var a = ApprovalsApp.On(database);
+        await using var b = ApprovalsApp.On(database);
 
         await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
 
