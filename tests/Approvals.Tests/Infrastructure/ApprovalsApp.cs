@@ -20,8 +20,18 @@ public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
     private bool _disposed;
 
-    public TestDatabase Database { get; } =
-        TestDatabase.Create(Path.Combine(Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N")));
+    public ApprovalsApp()
+        : this(TestDatabase.Create(Path.Combine(Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N"))))
+    {
+    }
+
+    // Protected: an xunit fixture may have only one public constructor.
+    protected ApprovalsApp(TestDatabase database) => Database = database;
+
+    public TestDatabase Database { get; }
+
+    /// <summary>An app on the given database; several apps on one database are several instances of the app.</summary>
+    public static ApprovalsApp On(TestDatabase database) => new(database);
 
     /// <summary>Extra configuration for a derived fixture (same keys as appsettings.json).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();

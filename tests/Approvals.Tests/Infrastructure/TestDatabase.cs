@@ -33,11 +33,17 @@ public abstract class TestDatabase
             throw new InvalidOperationException($"{ProviderVariable}='{provider}' is not a database the tests know: use Sqlite (the default) or Postgres.");
         }
 
+        return Postgres();
+    }
+
+    /// <summary>A fresh PostgreSQL database whatever the pass: for tests of what only PostgreSQL does.</summary>
+    public static TestDatabase Postgres()
+    {
         var server = Environment.GetEnvironmentVariable(PostgresVariable);
         if (string.IsNullOrWhiteSpace(server))
         {
             throw new InvalidOperationException(
-                $"{ProviderVariable}=Postgres but {PostgresVariable} is not set. Run the tests with tests/run.sh, which starts PostgreSQL, " +
+                $"{PostgresVariable} is not set. Run the tests with tests/run.sh, which starts PostgreSQL, " +
                 $"or set {PostgresVariable} to the connection string of a role that may create databases.");
         }
 

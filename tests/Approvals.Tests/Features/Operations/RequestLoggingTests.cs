@@ -16,7 +16,7 @@ public sealed class RequestLoggingTests(RequestLoggingTests.LoggedApp app) : ICl
     private const string DbCommands = "Microsoft.EntityFrameworkCore.Database.Command";
 
     [Fact]
-    public async Task Every_line_logged_for_a_plan_request_carries_the_plan_id()
+    public async Task A_plan_request_logs_its_line_with_the_plan_id()
     {
         var client = await app.ClientFor(Users.Coordinator);
         var plan = (await client.GetFromJsonAsync<List<PlanSummary>>("/api/plans?committee=KFU"))!.First();
