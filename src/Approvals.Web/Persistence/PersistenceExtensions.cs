@@ -52,14 +52,12 @@ public static class PersistenceExtensions
             }
         });
 
-<<<<<<< HEAD
         builder.Services.AddSingleton(new WriteGate(serialise: provider == DatabaseProvider.Sqlite));
-=======
+
         if (provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddHostedService(sp => new StartupLock(connectionString, sp.GetRequiredService<ILogger<StartupLock>>()));
         }
->>>>>>> ops
 
         // Registered first so it starts first: the data protection key ring is read from the database by a
         // hosted service of its own, and every instance must find the same keys there.
