@@ -4,9 +4,17 @@ namespace Approvals.Tests.Infrastructure;
 /// <see cref="ApprovalsApp"/> with extra settings, e.g. a real broker, SMTP server or a database file shared
 /// with another instance (<c>ConnectionStrings:Approvals</c>). Start it with <see cref="StartAsync"/>.
 /// </summary>
-public sealed class ConfiguredApp(IDictionary<string, string?> settings) : ApprovalsApp
+public sealed class ConfiguredApp : ApprovalsApp
 {
-    protected override IDictionary<string, string?> Settings => settings;
+    private readonly IDictionary<string, string?> _settings;
+
+    public ConfiguredApp(IDictionary<string, string?> settings) => _settings = settings;
+
+    /// <summary>An instance on <paramref name="database"/>: several of them are several instances of the app.</summary>
+    public ConfiguredApp(IDictionary<string, string?> settings, TestDatabase database)
+        : base(database) => _settings = settings;
+
+    protected override IDictionary<string, string?> Settings => _settings;
 
     public async Task<ConfiguredApp> StartAsync()
     {

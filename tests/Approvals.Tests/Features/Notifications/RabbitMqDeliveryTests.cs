@@ -10,6 +10,9 @@ namespace Approvals.Tests.Features.Notifications;
 /// The faults that must lose and double nothing, against the real RabbitMQ broker. Each test has its own
 /// queue and exchange names (<see cref="RabbitMqBroker.NewPrefix"/>), so the tests share the broker safely.
 /// </summary>
+// These tests put their instances on one SQLite file of their own, so they run in the SQLite pass only; the same
+// guarantees on PostgreSQL are in Features/Operations/TwoInstanceTests.
+[Trait(TestTraits.Category, TestTraits.NoDatabase)]
 public sealed class RabbitMqDeliveryTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
