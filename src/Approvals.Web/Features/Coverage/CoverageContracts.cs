@@ -29,7 +29,10 @@ internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
     }
 }
 
-/// <summary>One goal that lacks a real indicator. <see cref="Objective"/> is the 1-based position of its objective.</summary>
+/// <summary>
+/// One goal that lacks a real indicator. <see cref="Objective"/> and <see cref="Goal"/> are 1-based positions, as in
+/// a flag's path; <see cref="GoalNumber"/> is the number as written.
+/// </summary>
 public sealed record MissingIndicatorRow(
     string Committee,
     Guid PlanId,
@@ -37,6 +40,7 @@ public sealed record MissingIndicatorRow(
     string Stage,
     int Objective,
     string ObjectiveTitle,
+    int Goal,
     string GoalNumber,
     string GoalText,
     string Code,
@@ -45,4 +49,5 @@ public sealed record MissingIndicatorRow(
 /// <summary>How much of a committee's goals are measured. <see cref="ShareCovered"/> is null when it has no goals.</summary>
 public sealed record CommitteeCoverage(string Committee, string CommitteeName, int Goals, int GoalsFlagged, double? ShareCovered);
 
-public sealed record CoverageReportResponse(IReadOnlyList<CommitteeCoverage> Summary, IReadOnlyList<MissingIndicatorRow> Rows);
+/// <summary>The JSON report: rows in council committee order, then plan title; the summary has every committee in scope.</summary>
+public sealed record CoverageReportResponse(IReadOnlyList<MissingIndicatorRow> Rows, IReadOnlyList<CommitteeCoverage> Summary);

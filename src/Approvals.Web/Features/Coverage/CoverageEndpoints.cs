@@ -3,7 +3,6 @@ using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Approvals.Web.Features.Coverage;
 
@@ -16,18 +15,17 @@ public static class CoverageEndpoints
     }
 
     /// <summary>JSON by default; CSV with <c>?format=csv</c> or <c>Accept: text/csv</c> (an explicit format wins).</summary>
-    private static async Task<Results<Ok<CoverageReportResponse>, CoverageCsv>> MissingIndicators(
-        [AsParameters] CoverageQuery query, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+    private static Results<CoverageJson, CoverageCsv> MissingIndicators([AsParameters] CoverageQuery query, HttpContext http, ApprovalsDbContext db)
     {
         var committee = Committee.Find(query.Committee);
-        var report = await CoverageReport.Build(db, committee, query.Stage, ct);
+        var plans = CoverageReport.Plans(db, committee, query.Stage);
         if (!WantsCsv(query.Format, http.Request))
         {
-            return TypedResults.Ok(report);
+            return new CoverageJson(plans, new CoverageTotals(committee));
         }
 
         var name = string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, query.Stage }.Where(s => s is not null));
-        return new CoverageCsv(report.Rows, name + ".csv");
+        return new CoverageCsv(plans, name + ".csv");
     }
 
     private static bool WantsCsv(string? format, HttpRequest request) =>
