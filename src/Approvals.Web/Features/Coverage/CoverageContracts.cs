@@ -24,7 +24,8 @@ internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
             .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", Stages.All)}.");
 
         RuleFor(q => q.Format)
-            .Must(f => f is CoverageQuery.Csv or CoverageQuery.Json).When(q => q.Format is not null)
+            .Must(f => f!.Equals(CoverageQuery.Csv, StringComparison.OrdinalIgnoreCase) || f.Equals(CoverageQuery.Json, StringComparison.OrdinalIgnoreCase))
+            .When(q => q.Format is not null)
             .WithMessage(q => $"'{q.Format}' is not a report format. Use json (the default) or csv.");
     }
 }

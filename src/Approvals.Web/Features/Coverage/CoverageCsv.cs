@@ -1,8 +1,6 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Approvals.Core.Flags;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Approvals.Web.Features.Coverage;
@@ -12,7 +10,7 @@ namespace Approvals.Web.Features.Coverage;
 /// it Excel reads the file as Windows-1252 and breaks æ, ø and å), semicolons (Danish Excel's list
 /// separator, since the comma is the decimal mark), CRLF line ends, and a header row.
 /// </summary>
-public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string fileName) : IResult, IEndpointMetadataProvider
+public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string fileName) : IResult
 {
     public const string ContentType = "text/csv";
 
@@ -23,8 +21,6 @@ public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string 
 
     // The options ApprovalsDbContext stores documents with.
     private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
-
-    public string FileName => fileName;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -114,7 +110,4 @@ public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string 
             '-' => value.AsSpan(1).TrimStart(" -‐‑‒–—―.?xX").Length > 0,
             _ => false,
         };
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [ContentType]));
 }

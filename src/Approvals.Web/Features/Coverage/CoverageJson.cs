@@ -104,6 +104,7 @@ public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, Covera
         }
     }
 
+    // OpenAPI keeps one response type per status code, so the CSV form is declared here too (see the endpoint's description).
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CoverageReportResponse), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CoverageReportResponse), ["application/json", CoverageCsv.ContentType]));
 }

@@ -159,4 +159,18 @@ public sealed class CoverageReportTests(ApprovalsApp app) : IClassFixture<Approv
 
         Assert.Equal(SeedFlagsTests.ExpectedGaps.Length, report.Rows.Count);
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_report_and_the_validation_endpoint()
+    {
+        var client = await app.ClientFor(Users.Coordinator);
+
+        using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+
+        var paths = json.RootElement.GetProperty("paths");
+        var report = paths.GetProperty("/api/reports/missing-indicators").GetProperty("get");
+        Assert.Equal(["application/json", "text/csv"], report.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).Order());
+        Assert.True(report.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(paths.TryGetProperty("/api/plans/{id}/validation", out _));
+    }
 }
