@@ -61,6 +61,17 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
             b.Ignore(p => p.Committee);
             b.HasIndex(p => new { p.CommitteeCode, p.Stage });
+
+            // The content document is the last column. SQLite stores a row's columns in order and spills a large
+            // row into a chain of overflow pages, so a column stored after a 40 KB document can only be read by
+            // walking that chain: that made the coverage report at 10,000 plans read ~400 MB instead of ~20 MB.
+            // Every other column keeps its declaration order (EF puts unordered columns after ordered ones, so
+            // all get an order, including properties added later).
+            var declared = typeof(Plan).GetProperties().Select(p => p.Name).ToList();
+            foreach (var property in b.Metadata.GetProperties())
+            {
+                property.SetColumnOrder(property.Name == nameof(Plan.Content) ? declared.Count : declared.IndexOf(property.Name));
+            }
         });
 
         builder.Entity<PlanRevision>(b =>

@@ -4,12 +4,14 @@ namespace Approvals.Core.Flags;
 
 /// <summary>
 /// A goal that lacks a real indicator, kept on the plan when its content is saved so the coverage
-/// report reads stored rows instead of validating every plan on every request.
+/// report reads stored rows instead of validating every plan on every request. <see cref="Objective"/> and
+/// <see cref="Goal"/> are 1-based positions, as in a flag's path. The stored JSON (camelCase) is copied as it is
+/// into the coverage report's rows, so a property's name here is the name of a report field.
 /// </summary>
 public sealed record FlaggedGoal(
-    int ObjectivePosition,
+    int Objective,
     string ObjectiveTitle,
-    int GoalPosition,
+    int Goal,
     string GoalNumber,
     string GoalText,
     string Code,

@@ -59,9 +59,13 @@ public sealed class ResultGoalValidator : AbstractValidator<GoalInPlan>
         RuleFor(g => g.Goal.Indicators)
             .Must(indicators => !indicators.All(i => IndicatorRules.IsPlaceholder(i.Text)))
             .When(g => g.Goal.Indicators.Count > 0)
-            .Raises(FlagCodes.IndicatorPlaceholder, FlagSeverity.Error, (g, indicators) => new(g.Path, g.Number,
-                $"Resultatmål {g.Label} har kun en pladsholder som indikator ({Quoted(indicators)}). Erstat den med en rigtig måling.",
-                $"Result goal {g.Label} has only a placeholder as indicator ({Quoted(indicators)}). Replace it with a real measure."));
+            .Raises(FlagCodes.IndicatorPlaceholder, FlagSeverity.Error, (g, indicators) => indicators.Count == 1
+                ? new(g.Path, g.Number,
+                    $"Resultatmål {g.Label} har kun en pladsholder som indikator ({Quoted(indicators)}). Erstat den med en rigtig måling.",
+                    $"Result goal {g.Label} has only a placeholder as indicator ({Quoted(indicators)}). Replace it with a real measure.")
+                : new(g.Path, g.Number,
+                    $"Resultatmål {g.Label} har kun pladsholdere som indikatorer ({Quoted(indicators)}). Erstat dem med en rigtig måling.",
+                    $"Result goal {g.Label} has only placeholders as indicators ({Quoted(indicators)}). Replace them with a real measure."));
 
         RuleForEach(g => g.RealIndicators)
             .Must(i => IndicatorRules.IsMeasurable(i.Text))

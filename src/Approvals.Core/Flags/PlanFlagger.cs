@@ -9,7 +9,8 @@ public static class PlanFlagger
 
     public static IReadOnlyList<Flag> Evaluate(PlanContent content) =>
         Validator.Validate(content).Errors
-            .Select(e => (Flag)e.CustomState)
+            .Select(e => e.CustomState as Flag ?? throw new InvalidOperationException(
+                $"The flag rule on '{e.PropertyName}' ({e.ErrorCode}) raised no flag: give the rule a .Raises(...)."))
             .ToList();
 
     public static IReadOnlyList<Flag> Evaluate(Plan plan) => Evaluate(plan.Content);

@@ -24,12 +24,16 @@ internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
             .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", Stages.All)}.");
 
         RuleFor(q => q.Format)
-            .Must(f => f is CoverageQuery.Csv or CoverageQuery.Json).When(q => q.Format is not null)
+            .Must(f => f!.Equals(CoverageQuery.Csv, StringComparison.OrdinalIgnoreCase) || f.Equals(CoverageQuery.Json, StringComparison.OrdinalIgnoreCase))
+            .When(q => q.Format is not null)
             .WithMessage(q => $"'{q.Format}' is not a report format. Use json (the default) or csv.");
     }
 }
 
-/// <summary>One goal that lacks a real indicator. <see cref="Objective"/> is the 1-based position of its objective.</summary>
+/// <summary>
+/// One goal that lacks a real indicator. <see cref="Objective"/> and <see cref="Goal"/> are 1-based positions, as in
+/// a flag's path; <see cref="GoalNumber"/> is the number as written.
+/// </summary>
 public sealed record MissingIndicatorRow(
     string Committee,
     Guid PlanId,
@@ -37,6 +41,7 @@ public sealed record MissingIndicatorRow(
     string Stage,
     int Objective,
     string ObjectiveTitle,
+    int Goal,
     string GoalNumber,
     string GoalText,
     string Code,
@@ -45,4 +50,5 @@ public sealed record MissingIndicatorRow(
 /// <summary>How much of a committee's goals are measured. <see cref="ShareCovered"/> is null when it has no goals.</summary>
 public sealed record CommitteeCoverage(string Committee, string CommitteeName, int Goals, int GoalsFlagged, double? ShareCovered);
 
-public sealed record CoverageReportResponse(IReadOnlyList<CommitteeCoverage> Summary, IReadOnlyList<MissingIndicatorRow> Rows);
+/// <summary>The JSON report: rows in council committee order, then plan title; the summary has every committee in scope.</summary>
+public sealed record CoverageReportResponse(IReadOnlyList<MissingIndicatorRow> Rows, IReadOnlyList<CommitteeCoverage> Summary);

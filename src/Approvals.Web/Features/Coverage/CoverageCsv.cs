@@ -1,6 +1,6 @@
-using System.Reflection;
 using System.Text;
-using Microsoft.AspNetCore.Http.Metadata;
+using System.Text.Json;
+using Approvals.Core.Flags;
 using Microsoft.Net.Http.Headers;
 
 namespace Approvals.Web.Features.Coverage;
@@ -10,7 +10,7 @@ namespace Approvals.Web.Features.Coverage;
 /// it Excel reads the file as Windows-1252 and breaks æ, ø and å), semicolons (Danish Excel's list
 /// separator, since the comma is the decimal mark), CRLF line ends, and a header row.
 /// </summary>
-public sealed class CoverageCsv(IReadOnlyList<MissingIndicatorRow> rows, string fileName) : IResult, IEndpointMetadataProvider
+public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string fileName) : IResult
 {
     public const string ContentType = "text/csv";
 
@@ -19,9 +19,8 @@ public sealed class CoverageCsv(IReadOnlyList<MissingIndicatorRow> rows, string 
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    public IReadOnlyList<MissingIndicatorRow> Rows => rows;
-
-    public string FileName => fileName;
+    // The options ApprovalsDbContext stores documents with.
+    private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -30,31 +29,41 @@ public sealed class CoverageCsv(IReadOnlyList<MissingIndicatorRow> rows, string 
         response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
 
         await using var writer = new StreamWriter(response.Body, Utf8NoBom, bufferSize: 64 * 1024, leaveOpen: true);
-        await Write(writer, rows);
+        await Write(writer, plans, httpContext.RequestAborted);
     }
 
     /// <summary>Writes the file, BOM first. Rows are gathered in blocks so the writer is only ever written asynchronously.</summary>
-    public static async Task Write(TextWriter writer, IEnumerable<MissingIndicatorRow> rows)
+    public static async Task Write(TextWriter writer, IAsyncEnumerable<PlanFlagColumns> plans, CancellationToken cancel)
     {
         var block = new StringBuilder(64 * 1024);
         block.Append('\uFEFF');
         AppendLine(block, Header);
-        foreach (var r in rows)
+        await foreach (var plan in plans.WithCancellation(cancel))
         {
-            AppendLine(block,
-            [
-                r.Committee, r.PlanId.ToString(), r.PlanTitle, r.Stage, r.Objective.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                r.ObjectiveTitle, r.GoalNumber, r.GoalText, r.Code, r.IndicatorText,
-            ]);
+            if (plan.FlaggedGoalCount == 0)
+            {
+                continue;
+            }
+
+            var planId = plan.Id.ToString();
+            foreach (var g in JsonSerializer.Deserialize<List<FlaggedGoal>>(plan.FlaggedGoals, StoredJson)!)
+            {
+                AppendLine(block,
+                [
+                    plan.CommitteeCode, planId, plan.Title, plan.Stage, g.Objective.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    g.ObjectiveTitle, g.GoalNumber, g.GoalText, g.Code, g.IndicatorText,
+                ]);
+            }
+
             if (block.Length > 32 * 1024)
             {
-                await writer.WriteAsync(block);
+                await writer.WriteAsync(block, cancel);
                 block.Clear();
             }
         }
 
-        await writer.WriteAsync(block);
-        await writer.FlushAsync();
+        await writer.WriteAsync(block, cancel);
+        await writer.FlushAsync(cancel);
     }
 
     private static void AppendLine(StringBuilder line, IReadOnlyList<string> fields)
@@ -101,7 +110,4 @@ public sealed class CoverageCsv(IReadOnlyList<MissingIndicatorRow> rows, string 
             '-' => value.AsSpan(1).TrimStart(" -‐‑‒–—―.?xX").Length > 0,
             _ => false,
         };
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [ContentType]));
 }

@@ -3,7 +3,6 @@ using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Approvals.Web.Features.Coverage;
 
@@ -12,26 +11,43 @@ public static class CoverageEndpoints
     public static void MapCoverage(this IEndpointRouteBuilder app)
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(Policies.ReadReports);
-        reports.MapGet("/missing-indicators", MissingIndicators).Validate<CoverageQuery>();
+        reports.MapGet("/missing-indicators", MissingIndicators).Validate<CoverageQuery>()
+            .WithSummary("Goals without a real indicator, across committees")
+            .WithDescription(
+                "One row per goal flagged indicator-missing or indicator-placeholder, and a summary per committee. " +
+                "With ?format=csv or Accept: text/csv the rows come as a CSV file for Danish Excel (UTF-8 with BOM, " +
+                "semicolons, CRLF, a header row) instead of JSON.");
     }
 
-    /// <summary>JSON by default; CSV with <c>?format=csv</c> or <c>Accept: text/csv</c> (an explicit format wins).</summary>
-    private static async Task<Results<Ok<CoverageReportResponse>, CoverageCsv>> MissingIndicators(
-        [AsParameters] CoverageQuery query, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+    /// <summary>JSON by default; CSV with <c>?format=csv</c>, or when Accept ranks text/csv at least as high as application/json (an explicit format wins).</summary>
+    private static Results<CoverageJson, CoverageCsv> MissingIndicators([AsParameters] CoverageQuery query, HttpContext http, ApprovalsDbContext db)
     {
         var committee = Committee.Find(query.Committee);
-        var report = await CoverageReport.Build(db, committee, query.Stage, ct);
+        var plans = CoverageReport.Plans(db, committee, query.Stage);
         if (!WantsCsv(query.Format, http.Request))
         {
-            return TypedResults.Ok(report);
+            return new CoverageJson(plans, new CoverageTotals(committee));
         }
 
         var name = string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, query.Stage }.Where(s => s is not null));
-        return new CoverageCsv(report.Rows, name + ".csv");
+        return new CoverageCsv(plans, name + ".csv");
     }
 
-    private static bool WantsCsv(string? format, HttpRequest request) =>
-        format is not null
-            ? format == CoverageQuery.Csv
-            : request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(CoverageCsv.ContentType, StringComparison.OrdinalIgnoreCase) && a.Quality is null or > 0);
+    private static bool WantsCsv(string? format, HttpRequest request)
+    {
+        if (format is not null)
+        {
+            return format.Equals(CoverageQuery.Csv, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var accept = request.GetTypedHeaders().Accept;
+        double Quality(string mediaType) => accept
+            .Where(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase))
+            .Select(a => a.Quality ?? 1)
+            .DefaultIfEmpty(0)
+            .Max();
+
+        var csv = Quality(CoverageCsv.ContentType);
+        return csv > 0 && csv >= Quality("application/json");
+    }
 }

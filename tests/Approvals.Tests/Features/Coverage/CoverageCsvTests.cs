@@ -78,12 +78,23 @@ public sealed class CoverageCsvTests(ApprovalsApp app) : IClassFixture<Approvals
         Assert.Equal(Bom, (await response.Content.ReadAsByteArrayAsync())[..3]);
     }
 
-    [Fact]
-    public async Task An_explicit_json_format_wins_over_accept_text_csv()
+    [Theory]
+    [InlineData("?format=json", "text/csv")]
+    [InlineData("", "application/json, text/csv;q=0.5")]
+    [InlineData("", "text/html, */*;q=0.8")]
+    public async Task Json_is_given_unless_csv_is_asked_for_first(string query, string accept)
     {
-        var response = await Get("?format=json", "text/csv");
+        var response = await Get(query, accept);
 
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task The_format_is_read_ignoring_case()
+    {
+        var response = await Get("?format=CSV");
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]

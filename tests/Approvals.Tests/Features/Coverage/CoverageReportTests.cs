@@ -40,6 +40,24 @@ public sealed class CoverageReportTests(ApprovalsApp app) : IClassFixture<Approv
 
         Assert.Equal("Ingen", report.Rows.Single(r => r.Committee == "TMU" && r.Objective == 2).IndicatorText);
         Assert.Equal("", report.Rows.Single(r => r.Committee == "ØU").IndicatorText);
+        var sud8 = report.Rows.Single(r => r.Committee == "SUD" && r.GoalNumber == "8");
+        Assert.Equal((4, "Kvinder med etnisk minoritetsbaggrund", 2), (sud8.Objective, sud8.ObjectiveTitle, sud8.Goal));
+    }
+
+    [Fact]
+    public async Task A_json_row_has_exactly_the_documented_fields()
+    {
+        var client = await app.ClientFor(Users.Coordinator);
+
+        using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(Report + "?committee=SOU"));
+
+        Assert.Equal(["rows", "summary"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        var row = Assert.Single(json.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(
+            ["committee", "planId", "planTitle", "stage", "objective", "objectiveTitle", "goal", "goalNumber", "goalText", "code", "indicatorText"],
+            row.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, row.GetProperty("objective").ValueKind);
+        Assert.Equal("Sundheds- og Omsorgsudvalget", json.RootElement.GetProperty("summary")[0].GetProperty("committeeName").GetString());
     }
 
     [Theory]
@@ -140,5 +158,19 @@ public sealed class CoverageReportTests(ApprovalsApp app) : IClassFixture<Approv
         var report = await Get(email: email);
 
         Assert.Equal(SeedFlagsTests.ExpectedGaps.Length, report.Rows.Count);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_report_and_the_validation_endpoint()
+    {
+        var client = await app.ClientFor(Users.Coordinator);
+
+        using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+
+        var paths = json.RootElement.GetProperty("paths");
+        var report = paths.GetProperty("/api/reports/missing-indicators").GetProperty("get");
+        Assert.Equal(["application/json", "text/csv"], report.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).Order());
+        Assert.True(report.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(paths.TryGetProperty("/api/plans/{id}/validation", out _));
     }
 }

@@ -93,8 +93,8 @@ public sealed class PlanContentValidatorTests
         Assert.Equal(FlagSeverity.Error, flag.Severity);
         Assert.Equal(new FlagPath(1, 1), flag.Path);
         Assert.Equal("3", flag.GoalNumber);
-        Assert.Equal("Resultatmål 3 har kun en pladsholder som indikator (\"??????\", \"Ingen\"). Erstat den med en rigtig måling.", flag.MessageDa);
-        Assert.Equal("Result goal 3 has only a placeholder as indicator (\"??????\", \"Ingen\"). Replace it with a real measure.", flag.MessageEn);
+        Assert.Equal("Resultatmål 3 har kun pladsholdere som indikatorer (\"??????\", \"Ingen\"). Erstat dem med en rigtig måling.", flag.MessageDa);
+        Assert.Equal("Result goal 3 has only placeholders as indicators (\"??????\", \"Ingen\"). Replace them with a real measure.", flag.MessageEn);
     }
 
     [Fact]

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Reflection;
+using System.Text.Json;
+using Approvals.Core.Flags;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace Approvals.Web.Features.Coverage;
+
+/// <summary>
+/// Writes <see cref="CoverageReportResponse"/> straight from the stored columns, in one pass. A row is the plan's
+/// fields followed by the stored <see cref="FlaggedGoal"/> object, whose camelCase JSON already has the row's
+/// remaining fields in order: so each goal is copied as one slice of stored JSON (found, and validated, by a
+/// <see cref="Utf8JsonReader"/>) instead of being deserialised and written again. Nothing is held whole in memory,
+/// which keeps 10,000 plans (60,000 rows, about 25 MB) fast.
+/// </summary>
+public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, CoverageTotals totals) : IResult, IEndpointMetadataProvider
+{
+    private const int FlushBytes = 64 * 1024;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var cancel = httpContext.RequestAborted;
+        var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        var body = httpContext.Response.BodyWriter;
+
+        var prefix = new ArrayBufferWriter<byte>(512);
+        var prefixWriter = new Utf8JsonWriter(prefix, new JsonWriterOptions { Encoder = options.Encoder });
+        var firstRow = true;
+        body.Write("{\"rows\":["u8);
+        try
+        {
+            await foreach (var plan in plans.WithCancellation(cancel))
+            {
+                totals.Add(plan);
+                if (plan.FlaggedGoalCount == 0)
+                {
+                    continue;
+                }
+
+                WritePrefix(prefix, prefixWriter, plan);
+                WriteRows(body, prefix.WrittenSpan, plan.FlaggedGoals, ref firstRow);
+                if (body.UnflushedBytes > FlushBytes)
+                {
+                    await body.FlushAsync(cancel);
+                }
+            }
+        }
+        finally
+        {
+            await prefixWriter.DisposeAsync();
+        }
+
+        body.Write("],\"summary\":"u8);
+        await using (var summary = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = options.Encoder }))
+        {
+            JsonSerializer.Serialize(summary, totals.Summary(), options);
+        }
+
+        body.Write("}"u8);
+        await body.FlushAsync(cancel);
+    }
+
+    /// <summary>The start of each of the plan's rows: <c>{"committee":…,"planId":…,"planTitle":…,"stage":…</c>, encoded once per plan.</summary>
+    private static void WritePrefix(ArrayBufferWriter<byte> prefix, Utf8JsonWriter writer, PlanFlagColumns plan)
+    {
+        prefix.ResetWrittenCount();
+        writer.Reset(prefix);
+        writer.WriteStartObject();
+        writer.WriteString("committee"u8, plan.CommitteeCode);
+        writer.WriteString("planId"u8, plan.Id);
+        writer.WriteString("planTitle"u8, plan.Title);
+        writer.WriteString("stage"u8, plan.Stage);
+        writer.Flush();
+    }
+
+    /// <summary>Writes prefix + stored goal object (without its opening brace) for each goal in the stored array.</summary>
+    private static void WriteRows(PipeWriter body, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> stored, ref bool firstRow)
+    {
+        var reader = new Utf8JsonReader(stored);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            var goal = stored[(start + 1)..((int)reader.TokenStartIndex + 1)];
+
+            if (!firstRow)
+            {
+                body.Write(","u8);
+            }
+
+            body.Write(prefix);
+            if (goal[0] != (byte)'}')
+            {
+                body.Write(","u8);
+            }
+
+            body.Write(goal);
+            firstRow = false;
+        }
+    }
+
+    // OpenAPI keeps one response type per status code, so the CSV form is declared here too (see the endpoint's description).
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CoverageReportResponse), ["application/json", CoverageCsv.ContentType]));
+}
