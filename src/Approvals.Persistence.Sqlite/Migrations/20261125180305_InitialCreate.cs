@@ -165,12 +165,12 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     ConcurrencyToken = table.Column<Guid>(type: "TEXT", nullable: false),
                     CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Content = table.Column<string>(type: "TEXT", nullable: false),
                     GoalCount = table.Column<int>(type: "INTEGER", nullable: false),
                     ErrorCount = table.Column<int>(type: "INTEGER", nullable: false),
                     WarningCount = table.Column<int>(type: "INTEGER", nullable: false),
                     FlaggedGoalCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    FlaggedGoals = table.Column<string>(type: "TEXT", nullable: false)
+                    FlaggedGoals = table.Column<string>(type: "TEXT", nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -166,12 +166,12 @@ namespace Approvals.Persistence.Postgres.Migrations
                     ConcurrencyToken = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Content = table.Column<string>(type: "text", nullable: false),
                     GoalCount = table.Column<int>(type: "integer", nullable: false),
                     ErrorCount = table.Column<int>(type: "integer", nullable: false),
                     WarningCount = table.Column<int>(type: "integer", nullable: false),
                     FlaggedGoalCount = table.Column<int>(type: "integer", nullable: false),
-                    FlaggedGoals = table.Column<string>(type: "text", nullable: false)
+                    FlaggedGoals = table.Column<string>(type: "text", nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
