@@ -1,4 +1,5 @@
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using FluentValidation;
 
 namespace Approvals.Web.Features.Coverage;
@@ -12,16 +13,16 @@ public sealed record CoverageQuery(string? Committee, string? Stage, string? For
 
 internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
 {
-    public CoverageQueryValidator()
+    public CoverageQueryValidator(WorkflowCatalog workflows)
     {
         RuleFor(q => q.Committee)
             .Must(c => Committee.Find(c) is not null).When(q => q.Committee is not null)
             .WithMessage(q => $"'{q.Committee}' is not a committee. Use one of {Committee.ValidCodes} (or its slug, e.g. oeu).");
 
-        // Stages.All names the stages of the committee-plan workflow.
+        // The stages the loaded workflow definitions know, as for the plan list's filter.
         RuleFor(q => q.Stage)
-            .Must(s => Stages.All.Contains(s!)).When(q => q.Stage is not null)
-            .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", Stages.All)}.");
+            .Must(s => workflows.StageIds.Contains(s!)).When(q => q.Stage is not null)
+            .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIds.Order(StringComparer.Ordinal))}.");
 
         RuleFor(q => q.Format)
             .Must(f => f!.Equals(CoverageQuery.Csv, StringComparison.OrdinalIgnoreCase) || f.Equals(CoverageQuery.Json, StringComparison.OrdinalIgnoreCase))
