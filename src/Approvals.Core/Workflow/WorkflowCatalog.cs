@@ -29,6 +29,7 @@ public sealed class WorkflowCatalog
         }
 
         StageIds = All.SelectMany(d => d.Stages).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        StageIdsInOrder = All.SelectMany(d => d.Stages).Select(s => s.Id).Distinct(StringComparer.Ordinal).ToList();
     }
 
     public IReadOnlyList<WorkflowDefinition> All { get; }
@@ -37,6 +38,9 @@ public sealed class WorkflowCatalog
 
     /// <summary>Every stage id of every loaded definition, e.g. to check a <c>?stage=</c> filter.</summary>
     public IReadOnlySet<string> StageIds { get; }
+
+    /// <summary>The same stage ids in the order the definitions list them, for messages that name them.</summary>
+    public IReadOnlyList<string> StageIdsInOrder { get; }
 
     /// <summary>
     /// Loads every <c>*.json</c> file of <paramref name="folder"/> except JSON Schemas (<c>*.schema.json</c>).

@@ -38,7 +38,7 @@ public static class PlanEndpoints
         {
             if (!workflows.StageIds.Contains(stage))
             {
-                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIds.Order(StringComparer.Ordinal))}.");
+                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)}.");
             }
 
             query = query.Where(p => p.Stage == stage);
