@@ -29,7 +29,10 @@ internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
     }
 }
 
-/// <summary>One goal that lacks a real indicator. <see cref="Objective"/> is the 1-based position of its objective.</summary>
+/// <summary>
+/// One goal that lacks a real indicator. <see cref="Objective"/> is the 1-based position of its objective in the plan
+/// and <see cref="Goal"/> the goal's 1-based position in that objective (the plan page's anchor <c>#maal-{objective}-{goal}</c>).
+/// </summary>
 public sealed record MissingIndicatorRow(
     string Committee,
     Guid PlanId,
@@ -37,6 +40,7 @@ public sealed record MissingIndicatorRow(
     string Stage,
     int Objective,
     string ObjectiveTitle,
+    int Goal,
     string GoalNumber,
     string GoalText,
     string Code,

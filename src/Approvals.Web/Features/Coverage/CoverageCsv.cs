@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Approvals.Core.Plans;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
@@ -20,6 +21,10 @@ public sealed class CoverageCsv(IReadOnlyList<MissingIndicatorRow> rows, string 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     public IReadOnlyList<MissingIndicatorRow> Rows => rows;
+
+    /// <summary>The report as a file named for its filters, e.g. <c>manglende-indikatorer-sou-draft.csv</c>.</summary>
+    public static CoverageCsv For(CoverageReportResponse report, Committee? committee, string? stage) =>
+        new(report.Rows, string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, stage }.Where(s => s is not null)) + ".csv");
 
     public string FileName => fileName;
 

@@ -26,8 +26,7 @@ public static class CoverageEndpoints
             return TypedResults.Ok(report);
         }
 
-        var name = string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, query.Stage }.Where(s => s is not null));
-        return new CoverageCsv(report.Rows, name + ".csv");
+        return CoverageCsv.For(report, committee, query.Stage);
     }
 
     private static bool WantsCsv(string? format, HttpRequest request) =>

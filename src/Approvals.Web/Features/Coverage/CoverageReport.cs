@@ -31,7 +31,7 @@ public static class CoverageReport
             .Where(p => p.FlaggedGoalCount > 0)
             .OrderBy(p => CommitteeOrder(p.CommitteeCode)).ThenBy(p => p.Title, StringComparer.Ordinal).ThenBy(p => p.Id)
             .SelectMany(p => p.FlaggedGoals.Select(g => new MissingIndicatorRow(
-                p.CommitteeCode, p.Id, p.Title, p.Stage, g.ObjectivePosition, g.ObjectiveTitle, g.GoalNumber, g.GoalText, g.Code, g.IndicatorText)))
+                p.CommitteeCode, p.Id, p.Title, p.Stage, g.ObjectivePosition, g.ObjectiveTitle, g.GoalPosition, g.GoalNumber, g.GoalText, g.Code, g.IndicatorText)))
             .ToList();
 
         var summary = (committee is null ? Committee.All : [committee])
