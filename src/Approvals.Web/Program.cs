@@ -24,6 +24,7 @@ builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
 builder.AddWorkflows();
+builder.AddReview();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddMessaging();

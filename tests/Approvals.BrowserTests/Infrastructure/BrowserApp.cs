@@ -3,6 +3,7 @@ using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Review;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -121,6 +122,24 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         return plan.Id;
     }
 
+    /// <summary>
+    /// Takes a workflow action as the demo account <paramref name="email"/>, through the same service as the plan
+    /// page and the API, on the plan's current version. For setting a plan up; the journey clicks the buttons.
+    /// </summary>
+    public async Task Take(Guid planId, string email, string action, string? comment = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"There is no account {email}.");
+        var outcome = await scope.ServiceProvider.GetRequiredService<PlanTransitions>()
+            .TakeAsync(planId, await signIn.CreateUserPrincipalAsync(user), action, comment, "*", CancellationToken.None);
+        if (outcome.Status != TransitionStatus.Taken)
+        {
+            throw new InvalidOperationException($"{email} could not {action} plan {planId}: {outcome.Status} {outcome.Refusal?.Message}");
+        }
+    }
+
     public async Task<T> WithDb<T>(Func<ApprovalsDbContext, Task<T>> work)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -154,4 +173,32 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserApp>
 {
     public const string Name = "browser";
+}
+
+/// <summary>
+/// An app of its own for the approval journey: it carries the SOU seed plan to adoption, which the other
+/// browser tests (on <see cref="BrowserCollection"/>) expect to find as a draft.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class JourneyCollection : ICollectionFixture<BrowserApp>
+{
+    public const string Name = "journey";
+}
+
+/// <summary>Waits for what a background worker does (e.g. notification delivery), failing with <paramref name="what"/> after the timeout.</summary>
+public static class Eventually
+{
+    public static async Task True(Func<Task<bool>> probe, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await probe())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
 }

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -108,6 +110,21 @@ public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>());
+    }
+
+    /// <summary>Makes an account of its own, e.g. holding several roles, which no demo account does (to test four-eyes), or with an empty inbox.</summary>
+    public async Task<string> CreateUser(string name, Committee? committee, params string[] roles)
+    {
+        var email = $"test.{Guid.NewGuid():N}@approvals.local";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CommitteeCode = committee?.Code };
+        Check(await users.CreateAsync(user, DemoAccounts.Password));
+        Check(await users.AddToRolesAsync(user, roles));
+        return email;
+
+        static void Check(IdentityResult result) =>
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 
     private sealed record TokenResponse(string AccessToken);

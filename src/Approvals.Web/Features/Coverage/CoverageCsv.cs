@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Approvals.Core.Flags;
 using Microsoft.Net.Http.Headers;
 
 namespace Approvals.Web.Features.Coverage;
@@ -19,8 +17,10 @@ public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string 
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    // The options ApprovalsDbContext stores documents with.
-    private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
+    /// <summary>The report as a file named for its filters, e.g. <c>manglende-indikatorer-sou-draft.csv</c>.</summary>
+    public static CoverageCsv For(Approvals.Persistence.ApprovalsDbContext db, Approvals.Core.Plans.Committee? committee, string? stage) =>
+        new(CoverageReport.Plans(db, committee, stage),
+            string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, stage }.Where(s => s is not null)) + ".csv");
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -46,7 +46,7 @@ public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string 
             }
 
             var planId = plan.Id.ToString();
-            foreach (var g in JsonSerializer.Deserialize<List<FlaggedGoal>>(plan.FlaggedGoals, StoredJson)!)
+            foreach (var g in CoverageReport.FlaggedGoalsOf(plan))
             {
                 AppendLine(block,
                 [

@@ -23,14 +23,9 @@ public static class CoverageEndpoints
     private static Results<CoverageJson, CoverageCsv> MissingIndicators([AsParameters] CoverageQuery query, HttpContext http, ApprovalsDbContext db)
     {
         var committee = Committee.Find(query.Committee);
-        var plans = CoverageReport.Plans(db, committee, query.Stage);
-        if (!WantsCsv(query.Format, http.Request))
-        {
-            return new CoverageJson(plans, new CoverageTotals(committee));
-        }
-
-        var name = string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, query.Stage }.Where(s => s is not null));
-        return new CoverageCsv(plans, name + ".csv");
+        return WantsCsv(query.Format, http.Request)
+            ? CoverageCsv.For(db, committee, query.Stage)
+            : new CoverageJson(CoverageReport.Plans(db, committee, query.Stage), new CoverageTotals(committee));
     }
 
     private static bool WantsCsv(string? format, HttpRequest request)

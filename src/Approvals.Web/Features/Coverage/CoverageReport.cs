@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Approvals.Core.Flags;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +17,8 @@ public sealed record PlanFlagColumns(
 /// </summary>
 public static class CoverageReport
 {
+    private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
+
     // EF hands out a column with a value converter only deserialised, and the report wants the stored text, so it
     // reads its columns with SQL of its own (quoted names, as EF creates them on both providers). FlaggedGoals is
     // read as its UTF-8 bytes, which the JSON report copies as they are, instead of as a string to encode again.
@@ -37,6 +41,28 @@ public static class CoverageReport
 
         return query.OrderBy(p => p.CommitteeOrder).ThenBy(p => p.Title).ThenBy(p => p.Id).AsAsyncEnumerable();
     }
+
+    /// <summary>The whole report in memory, for the coordinator page (the API streams it instead).</summary>
+    public static async Task<CoverageReportResponse> Build(ApprovalsDbContext db, Committee? committee, string? stage, CancellationToken ct)
+    {
+        var totals = new CoverageTotals(committee);
+        var rows = new List<MissingIndicatorRow>();
+        await foreach (var plan in Plans(db, committee, stage).WithCancellation(ct))
+        {
+            totals.Add(plan);
+            if (plan.FlaggedGoalCount > 0)
+            {
+                rows.AddRange(FlaggedGoalsOf(plan).Select(g => new MissingIndicatorRow(
+                    plan.CommitteeCode, plan.Id, plan.Title, plan.Stage, g.Objective, g.ObjectiveTitle, g.Goal, g.GoalNumber, g.GoalText, g.Code, g.IndicatorText)));
+            }
+        }
+
+        return new CoverageReportResponse(rows, totals.Summary());
+    }
+
+    /// <summary>The stored flagged goals of a plan, read with the options ApprovalsDbContext stores documents with.</summary>
+    public static List<FlaggedGoal> FlaggedGoalsOf(PlanFlagColumns plan) =>
+        JsonSerializer.Deserialize<List<FlaggedGoal>>(plan.FlaggedGoals, StoredJson)!;
 
     public static double? ShareCovered(int goals, int flagged) =>
         goals == 0 ? null : Math.Round((goals - flagged) / (double)goals, 4);

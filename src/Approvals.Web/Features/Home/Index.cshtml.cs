@@ -1,5 +1,6 @@
 using Approvals.Core.Accounts;
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Plans;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Home;
 
-public sealed class IndexModel(ApprovalsDbContext db) : PageModel
+public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows) : PageModel
 {
     public IReadOnlyList<PlanSummary> Tasks { get; private set; } = [];
 
@@ -19,23 +20,28 @@ public sealed class IndexModel(ApprovalsDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Tasks = await Summaries(MyTasks.For(db.Plans.AsNoTracking(), User), ct);
+        Tasks = Summaries(await MyTasks.For(db.Plans.AsNoTracking(), User, workflows, ct));
         if (IsSecretary)
         {
             var own = User.CommitteeCode();
-            MyPlans = await Summaries(db.Plans.AsNoTracking().Where(p => p.CommitteeCode == own), ct);
+            var rows = await db.Plans.AsNoTracking()
+                .Where(p => p.CommitteeCode == own)
+                .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
+                .ToListAsync(ct);
+            MyPlans = rows
+                .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
+                    p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
+                .OrderBy(p => p.Title, StringComparer.Ordinal)
+                .ToList();
         }
     }
 
-    private static async Task<IReadOnlyList<PlanSummary>> Summaries(IQueryable<Plan> plans, CancellationToken ct)
-    {
-        var rows = await plans
-            .OrderBy(p => p.CommitteeCode).ThenBy(p => p.Title)
-            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
-            .ToListAsync(ct);
-        return rows
-            .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
-            .ToList();
-    }
+    // Sorted here, not by the database, whose collation would decide where "ØU" and lower-case titles go.
+    private static IReadOnlyList<PlanSummary> Summaries(IEnumerable<Plan> plans) => plans
+        .Select(p => new PlanSummary(p.Id, p.CommitteeCode, p.Committee.Name, p.Title, p.Stage, p.Revision,
+            p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
+        .OrderBy(p => CommitteeOrder(p.Committee)).ThenBy(p => p.Title, StringComparer.Ordinal)
+        .ToList();
+
+    private static int CommitteeOrder(string code) => Committee.All.ToList().FindIndex(c => c.Code == code);
 }

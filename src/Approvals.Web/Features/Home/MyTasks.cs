@@ -1,41 +1,55 @@
 using System.Security.Claims;
-using Approvals.Core.Accounts;
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Review;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Home;
 
 /// <summary>
-/// Plans waiting for the user: those in a stage one of the user's roles acts in. This stands in until
-/// the workflow runtime can say which actions a user may take on a plan (round 2 asks it instead).
+/// Plans waiting for the user: those where the workflow runtime offers them an action now, allowed or blocked
+/// by a guard the plan does not meet yet (a reviewer still has the plan to deal with). The runtime decides, by the
+/// same rules as <c>GET /api/plans/{id}/actions</c>; the query only leaves out stages none of the user's roles
+/// acts in under any loaded definition.
 /// </summary>
 public static class MyTasks
 {
-    public static IQueryable<Plan> For(IQueryable<Plan> plans, ClaimsPrincipal user)
+    public static async Task<IReadOnlyList<Plan>> For(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct)
     {
-        var committee = user.CommitteeCode() ?? "";
-        List<string> anyCommittee = [];
-        List<string> ownCommittee = [];
-        if (user.IsInRole(Roles.Secretary))
+        var actor = user.ToActor();
+        var stages = workflows.Catalog.All
+            .SelectMany(d => d.Transitions)
+            .Where(t => t.Roles.Any(actor.Roles.Contains))
+            .SelectMany(t => t.From)
+            .Distinct()
+            .ToList();
+        if (stages.Count == 0)
         {
-            ownCommittee.Add(Stages.Draft);
+            return [];
         }
 
-        if (user.IsInRole(Roles.CommitteeApprover))
+        var query = plans.Where(p => stages.Contains(p.Stage));
+        if (user.IsOnlySecretary())
         {
-            ownCommittee.Add(Stages.CommitteeApproval);
+            var own = user.CommitteeCode();
+            query = query.Where(p => p.CommitteeCode == own);
         }
 
-        if (user.IsInRole(Roles.AdministrativeReviewer))
+        var tasks = new List<Plan>();
+        foreach (var plan in await query.ToListAsync(ct))
         {
-            anyCommittee.Add(Stages.AdministrativeReview);
+            if ((await workflows.ActionsFor(plan, actor)).Any(IsTask))
+            {
+                tasks.Add(plan);
+            }
         }
 
-        if (user.IsInRole(Roles.CouncilApprover))
-        {
-            anyCommittee.Add(Stages.CouncilApproval);
-        }
-
-        return plans.Where(p => anyCommittee.Contains(p.Stage) || (p.CommitteeCode == committee && ownCommittee.Contains(p.Stage)));
+        return tasks;
     }
+
+    // Blocked only by the definition's guards: the plan is the user's to deal with. Blocked by the four-eyes rule:
+    // someone else's.
+    private static bool IsTask(ActionOption option) =>
+        option.Allowed || option.Blocked.All(b => WorkflowGuards.Find(b.Guard) is not null);
 }

@@ -26,7 +26,6 @@ public static class NotificationEndpoints
 
     public static void MapNotifications(this IEndpointRouteBuilder app)
     {
-        // Every query is filtered by the signed-in user's id: no one reads or marks another's inbox.
         var group = app.MapGroup("/api/notifications").WithTags("Notifications");
         group.MapGet("/", List);
         group.MapPost("/{id:guid}/read", MarkRead);
@@ -40,35 +39,51 @@ public static class NotificationEndpoints
             return Problems.Validation("take", $"take must be between 1 and {MaxTake}; it was {take}.");
         }
 
-        var userId = http.User.Id();
+        return TypedResults.Ok(await NotificationInbox.ListAsync(db, http.User.Id(), take ?? DefaultTake, ct));
+    }
+
+    private static async Task<Results<Ok<NotificationItem>, ProblemHttpResult>> MarkRead(
+        Guid id, HttpContext http, ApprovalsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var notification = await NotificationInbox.MarkReadAsync(db, http.User.Id(), id, clock, ct);
+
+        // The same answer for someone else's notification as for none: ids of others' notifications are not confirmed.
+        return notification is null
+            ? Problems.NotFound($"There is no notification with id {id} in your inbox.")
+            : TypedResults.Ok(NotificationItem.From(notification));
+    }
+}
+
+/// <summary>
+/// One user's inbox, for the API and the inbox page alike. Every query is filtered by the recipient's id:
+/// no one reads or marks another's notifications.
+/// </summary>
+public static class NotificationInbox
+{
+    /// <summary>Unread first, then newest first.</summary>
+    public static async Task<NotificationList> ListAsync(ApprovalsDbContext db, string userId, int take, CancellationToken ct)
+    {
         var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientId == userId);
         var unread = await mine.CountAsync(n => n.ReadUtc == null, ct);
         var items = await mine
             .OrderBy(n => n.ReadUtc != null)
             .ThenByDescending(n => n.OccurredUtc)
             .ThenByDescending(n => n.Id)
-            .Take(take ?? DefaultTake)
+            .Take(take)
             .ToListAsync(ct);
-        return TypedResults.Ok(new NotificationList(unread, items.Select(NotificationItem.From).ToList()));
+        return new NotificationList(unread, items.Select(NotificationItem.From).ToList());
     }
 
-    private static async Task<Results<Ok<NotificationItem>, ProblemHttpResult>> MarkRead(
-        Guid id, HttpContext http, ApprovalsDbContext db, TimeProvider clock, CancellationToken ct)
+    /// <summary>Marks the user's notification read (once: a second mark keeps the first time); null when the user has no such notification.</summary>
+    public static async Task<Notification?> MarkReadAsync(ApprovalsDbContext db, string userId, Guid id, TimeProvider clock, CancellationToken ct)
     {
-        var userId = http.User.Id();
         var notification = await db.Notifications.FirstOrDefaultAsync(n => n.Id == id && n.RecipientId == userId, ct);
-        if (notification is null)
-        {
-            // The same answer for someone else's notification as for none: ids of others' notifications are not confirmed.
-            return Problems.NotFound($"There is no notification with id {id} in your inbox.");
-        }
-
-        if (notification.ReadUtc is null)
+        if (notification is { ReadUtc: null })
         {
             notification.ReadUtc = clock.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(ct);
         }
 
-        return TypedResults.Ok(NotificationItem.From(notification));
+        return notification;
     }
 }

@@ -1,4 +1,5 @@
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Ui;
 using FluentValidation;
@@ -13,7 +14,9 @@ namespace Approvals.Web.Features.Plans;
 /// Edits a draft: only its own committee's secretary, only in draft. The form carries the plan's
 /// concurrency token; a save made from an older token is refused and overwrites nothing.
 /// </summary>
-public sealed class EditPlanModel(ApprovalsDbContext db, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t) : PageModel
+public sealed class EditPlanModel(
+    ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
+    : PageModel
 {
     [BindProperty]
     public PlanForm Input { get; set; } = new();
@@ -29,6 +32,9 @@ public sealed class EditPlanModel(ApprovalsDbContext db, IValidator<PlanInput> v
     public PlanFlagIndex Flags { get; private set; } = null!;
 
     public EditState State { get; private set; } = EditState.Clean;
+
+    /// <summary>The name of the stage the plan is in, as its pinned definition gives it.</summary>
+    public string StageName => workflows.StageOf(Plan).Name.InUiLanguage();
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -69,8 +75,11 @@ public sealed class EditPlanModel(ApprovalsDbContext db, IValidator<PlanInput> v
         db.Entry(Plan).Property(p => p.ConcurrencyToken).OriginalValue = Token;
         try
         {
-            Plan.Edit(input.Title!, input.ToContent(), Plan.IsEditable(), clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(ct);
+            Plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
+            using (await writes.EnterAsync(ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -148,7 +157,7 @@ public sealed class EditPlanModel(ApprovalsDbContext db, IValidator<PlanInput> v
         }
 
         Plan = plan;
-        if (!plan.IsEditable())
+        if (!workflows.IsEditable(plan))
         {
             State = EditState.NotEditable;
             Response.StatusCode = StatusCodes.Status409Conflict;

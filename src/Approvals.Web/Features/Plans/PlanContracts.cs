@@ -87,7 +87,10 @@ public sealed record PlanSummary(
 
 public static class ETags
 {
-    public static string For(Plan plan) => $"\"{plan.ConcurrencyToken:N}\"";
+    public static string For(Plan plan) => Of(plan.ConcurrencyToken);
+
+    /// <summary>The ETag of the plan version with this concurrency token, e.g. as a page form carried it.</summary>
+    public static string Of(Guid concurrencyToken) => $"\"{concurrencyToken:N}\"";
 
     /// <summary>True when <paramref name="ifMatch"/> names the plan's current version (or is <c>*</c>).</summary>
     public static bool Matches(string ifMatch, Plan plan) =>

@@ -35,7 +35,4 @@ public static class PlanPageAccess
 
         return page.User.CanWrite(plan.CommitteeCode) ? (plan, null) : (null, page.StatusCode(StatusCodes.Status403Forbidden));
     }
-
-    /// <summary>The API's rule for now; round 2 may ask the workflow definition which stages are editable.</summary>
-    public static bool IsEditable(this Plan plan) => plan.Stage == Stages.Draft;
 }

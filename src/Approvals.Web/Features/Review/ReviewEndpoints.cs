@@ -47,71 +47,30 @@ public static class ReviewEndpoints
             options.Select(o => new ActionResponse(o.Action.Id, o.Action.Name, o.To.Id, o.To.Name, o.Transition.CommentRequired, o.Allowed, o.Blocked)).ToList()));
     }
 
-    /// <summary>
-    /// Takes an action. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
-    /// for the outbox are written by one SaveChanges, so in one transaction, or not at all.
-    /// </summary>
+    /// <summary>Takes an action through <see cref="PlanTransitions"/>, the code path the plan page's buttons use too.</summary>
     private static async Task<Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem>> Transition(
         Guid id, TransitionRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http,
-        ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+        PlanTransitions transitions, WorkflowRuntime workflows, CancellationToken ct)
     {
-        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        var outcome = await transitions.TakeAsync(id, http.User, request.Action!, request.Comment, ifMatch, ct);
+        switch (outcome.Status)
         {
-            return refused;
+            case TransitionStatus.NotFound:
+            case TransitionStatus.Unreadable:
+                return Unreadable(outcome.Plan, id, http)!;
+            case TransitionStatus.VersionMissing:
+                return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so you act on the version of the plan you have read.");
+            case TransitionStatus.Stale:
+                return Problems.Conflict(
+                    "The plan changed after you read it: someone else acted on it or edited it. Fetch it again and decide on its current stage.");
+            case TransitionStatus.LostRace:
+                return Problems.Conflict(
+                    "Another action on the plan was saved just before yours, so yours was not. Fetch the plan again and decide on its current stage.");
+            case TransitionStatus.Refused:
+                return Refused(outcome.Refusal!);
         }
 
-        if (string.IsNullOrWhiteSpace(ifMatch))
-        {
-            return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so you act on the version of the plan you have read.");
-        }
-
-        if (!ETags.Matches(ifMatch, plan!))
-        {
-            return Problems.Conflict(
-                "The plan changed after you read it: someone else acted on it or edited it. Fetch it again and decide on its current stage.");
-        }
-
-        var token = plan!.ConcurrencyToken;
-        TransitionResult result;
-        try
-        {
-            result = workflows.Take(plan, http.User.ToActor(), request.Action!.Trim(), request.Comment, clock.GetUtcNow().UtcDateTime);
-        }
-        catch (TransitionRefusedException e)
-        {
-            return Refused(e);
-        }
-
-        db.Journal.Add(result.Journal);
-        if (result.FrozenRevision is { } revision)
-        {
-            db.PlanRevisions.Add(revision);
-        }
-
-        db.Enqueue(result.Event);
-        try
-        {
-            using (await writes.EnterAsync(ct))
-            {
-                await db.SaveChangesAsync(ct);
-            }
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return LostRace();
-        }
-        catch (DbUpdateException)
-        {
-            // Two submits of one revision can collide on the revision's key before the plan's token is compared.
-            if (await ChangedSince(db, id, token))
-            {
-                return LostRace();
-            }
-
-            throw;
-        }
-
+        var (plan, result) = (outcome.Plan!, outcome.Result!);
         var definition = workflows.DefinitionOf(plan);
         http.Response.Headers.ETag = ETags.For(plan);
         return TypedResults.Ok(new TransitionResponse(
@@ -170,9 +129,6 @@ public static class ReviewEndpoints
         : !http.User.CanRead(plan.CommitteeCode) ? Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.")
         : null;
 
-    private static ProblemHttpResult LostRace() => Problems.Conflict(
-        "Another action on the plan was saved just before yours, so yours was not. Fetch the plan again and decide on its current stage.");
-
     private static Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem> Refused(TransitionRefusedException e) => e.Reason switch
     {
         RefusalReason.UnknownAction => Problems.Validation("action", e.Message),
@@ -185,8 +141,5 @@ public static class ReviewEndpoints
             extensions: new Dictionary<string, object?> { ["unmetGuards"] = e.UnmetGuards }),
         _ => Problems.Forbidden(e.Message),
     };
-
-    private static async Task<bool> ChangedSince(ApprovalsDbContext db, Guid id, Guid token) =>
-        await db.Plans.AsNoTracking().Where(p => p.Id == id).Select(p => p.ConcurrencyToken).SingleAsync() != token;
 }
 

@@ -28,6 +28,13 @@ public static class UiExtensions
             // Only the language switch's cookie: Accept-Language would make most browsers English.
             o.RequestCultureProviders = [new CookieRequestCultureProvider()];
         });
+
+        // An exception while serving a page shows the friendly 500 page: the exception handler that
+        // UseApiConventions adds re-executes this path (re-running routing itself). The API keeps its problem
+        // details through ApiExceptionHandler, which answers first for /api. (Not a UseWhen branch: a branch of a
+        // WebApplication gets no global router, so the re-executed request would find no page.)
+        builder.Services.Configure<ExceptionHandlerOptions>(o => o.ExceptionHandlingPath = ErrorPath(StatusCodes.Status500InternalServerError));
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
     }
 
     /// <summary>Before authentication: static files and error pages need no sign-in.</summary>
@@ -52,7 +59,11 @@ public static class UiExtensions
 
     public static void MapWebUi(this WebApplication app) => app.MapRazorPages();
 
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    public static string ErrorPath(int status) => $"/fejl/{status}";
+
+    public static bool IsApi(HttpRequest request) => IsApi(request.Path);
+
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/api");
 
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 }

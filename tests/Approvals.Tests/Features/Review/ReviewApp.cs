@@ -5,7 +5,6 @@ using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -92,21 +91,6 @@ public sealed class ReviewApp : ApprovalsApp
 
     public Task<List<OutboxMessage>> OutboxOf(Guid planId) =>
         WithDb(db => db.Outbox.AsNoTracking().Where(m => m.PlanId == planId).OrderBy(m => m.Id).ToListAsync());
-
-    /// <summary>Makes an account holding several roles, which no demo account does (to test four-eyes).</summary>
-    public async Task<string> CreateUser(string name, Committee? committee, params string[] roles)
-    {
-        var email = $"test.{Guid.NewGuid():N}@approvals.local";
-        await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CommitteeCode = committee?.Code };
-        Check(await users.CreateAsync(user, DemoAccounts.Password));
-        Check(await users.AddToRolesAsync(user, roles));
-        return email;
-
-        static void Check(IdentityResult result) =>
-            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
-    }
 }
 
 public sealed record PlanState(string Stage, int Revision, Guid Token, string? SubmittedBy, int JournalEntries, int OutboxMessages, int Revisions);

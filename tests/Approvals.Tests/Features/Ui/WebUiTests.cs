@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Approvals.Core.Plans;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Tests.Features.Ui;
 
@@ -44,7 +45,7 @@ public sealed partial class WebUiTests(ApprovalsApp app)
     [Fact]
     public async Task Pages_get_html_error_pages_while_the_api_keeps_problem_details()
     {
-        using var client = await SignedInWithCookie(Users.Coordinator);
+        using var client = (await PageClient.SignIn(app, Users.Coordinator)).Http;
 
         var page = await client.GetAsync("/findes-ikke");
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
@@ -56,6 +57,34 @@ public sealed partial class WebUiTests(ApprovalsApp app)
 
         var plan = await client.GetAsync($"/api/plans/{Guid.NewGuid()}");
         await plan.AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_page_that_fails_shows_the_friendly_500_page_while_the_api_answers_problem_details()
+    {
+        var client = await app.ClientFor(Users.Secretary(Committee.Biu));
+        var created = await (await client.PostAsJsonAsync("/api/plans", new { committee = "BIU", title = "Plan på en fjernet arbejdsgang", objectives = Array.Empty<object>() }))
+            .ReadOk<Approvals.Web.Features.Plans.PlanResponse>();
+        // A plan pinned to a workflow version no file defines any more: reading its stage fails.
+        await app.WithDb(db => db.Plans.Where(p => p.Id == created.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.WorkflowVersion, 99)));
+        try
+        {
+            var page = await (await PageClient.SignIn(app, Users.Coordinator)).Http.GetAsync($"/planer/{created.Id}");
+
+            Assert.Equal(HttpStatusCode.InternalServerError, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("<h1>Der opstod en fejl hos os</h1>", html);
+            Assert.DoesNotContain("InvalidOperationException", html);
+
+            var api = await (await app.ClientFor(Users.Coordinator)).GetAsync($"/api/plans/{created.Id}/actions");
+            var problem = await api.AssertProblem(HttpStatusCode.InternalServerError);
+            Assert.Equal(500, problem.GetProperty("status").GetInt32());
+        }
+        finally
+        {
+            await app.WithDb(db => db.Plans.Where(p => p.Id == created.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.WorkflowVersion, 1)));
+        }
     }
 
     [Fact]
@@ -110,32 +139,20 @@ public sealed partial class WebUiTests(ApprovalsApp app)
         var missing = used.Where(u => !danish.Contains(u.Key)).Select(u => $"{u.File}: {u.Key}").Distinct().ToList();
         Assert.True(missing.Count == 0, "Texts missing from UiText.resx: " + string.Join(", ", missing));
 
-        // Texts named at run time: every stage and role, and each status page.
+        // Texts named at run time: every role, guard and indicator gap, each status page, the past tense of each
+        // action of the committee-plan workflow (stage and action names come from the definition itself).
         string[] dynamic =
         [
-            .. Stages.All.Select(s => $"Stage.{s}"),
             .. Approvals.Core.Accounts.Roles.All.Select(r => $"Role.{r}"),
-            .. new[] { "400", "403", "404", "409", "Other" }.SelectMany(c => new[] { $"Status.{c}.Title", $"Status.{c}.Text" }),
+            .. Approvals.Core.Workflow.WorkflowGuards.Names.Select(g => $"Guard.{g}"),
+            "Guard.four-eyes",
+            .. new[] { Approvals.Core.Flags.FlagCodes.IndicatorMissing, Approvals.Core.Flags.FlagCodes.IndicatorPlaceholder }.Select(c => $"FlagCode.{c}"),
+            .. new[] { "400", "403", "404", "409", "500", "Other" }.SelectMany(c => new[] { $"Status.{c}.Title", $"Status.{c}.Text" }),
+            .. new[] { "submit", "approve", "return" }.Select(a => $"Action.{a}"),
             "Edit.IndicatorN", "Edit.ActivityN",
         ];
         var missingDynamic = dynamic.Where(k => !danish.Contains(k)).ToList();
         Assert.True(missingDynamic.Count == 0, "Texts missing from UiText.resx: " + string.Join(", ", missingDynamic));
-    }
-
-    private async Task<HttpClient> SignedInWithCookie(string email)
-    {
-        var client = app.CreateClient();
-        var form = await client.GetStringAsync("/log-ind");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        var response = await client.PostAsync("/log-ind", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = DemoAccounts.Password,
-            ["__RequestVerificationToken"] = token,
-        }));
-        Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Redirect, $"Sign-in answered {(int)response.StatusCode}");
-        Assert.Null(client.DefaultRequestHeaders.Authorization);
-        return client;
     }
 
     private static HashSet<string> Keys(string resx) =>
@@ -154,7 +171,4 @@ public sealed partial class WebUiTests(ApprovalsApp app)
 
     [GeneratedRegex("""\b[Tt]\["([A-Za-z0-9.\-]+)"[,\]]""")]
     private static partial Regex LiteralKey();
-
-    [GeneratedRegex(@"name=""__RequestVerificationToken"" type=""hidden"" value=""([^""]+)""")]
-    private static partial Regex AntiforgeryToken();
 }

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
+using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Plans;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approvals.Web.Features.Review;
+
+public enum TransitionStatus
+{
+    Taken,
+
+    NotFound,
+
+    /// <summary>The user may not read the plan (another committee's, for a secretary).</summary>
+    Unreadable,
+
+    /// <summary>The caller named no version of the plan to act on.</summary>
+    VersionMissing,
+
+    /// <summary>The plan changed after the user read it.</summary>
+    Stale,
+
+    /// <summary>Another write to the plan was saved while this one was being saved.</summary>
+    LostRace,
+
+    /// <summary>The workflow runtime refused the action; <see cref="TransitionOutcome.Refusal"/> says why.</summary>
+    Refused,
+}
+
+/// <summary>What became of an attempt to act on a plan. Anything but <see cref="TransitionStatus.Taken"/> changed nothing.</summary>
+public sealed record TransitionOutcome(
+    TransitionStatus Status,
+    Plan? Plan = null,
+    TransitionResult? Result = null,
+    TransitionRefusedException? Refusal = null);
+
+/// <summary>
+/// Takes a workflow action on a stored plan: the one code path of the API (POST /api/plans/{id}/transitions) and
+/// the plan page's buttons. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
+/// for the outbox are written by one SaveChanges through the write gate, so in one transaction, or not at all.
+/// </summary>
+public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock)
+{
+    /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> means any.</param>
+    public async Task<TransitionOutcome> TakeAsync(
+        Guid planId, ClaimsPrincipal user, string action, string? comment, string? ifMatch, CancellationToken ct)
+    {
+        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null)
+        {
+            return new TransitionOutcome(TransitionStatus.NotFound);
+        }
+
+        if (!user.CanRead(plan.CommitteeCode))
+        {
+            return new TransitionOutcome(TransitionStatus.Unreadable, plan);
+        }
+
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return new TransitionOutcome(TransitionStatus.VersionMissing, plan);
+        }
+
+        if (!ETags.Matches(ifMatch, plan))
+        {
+            return new TransitionOutcome(TransitionStatus.Stale, plan);
+        }
+
+        var token = plan.ConcurrencyToken;
+        TransitionResult result;
+        try
+        {
+            result = workflows.Take(plan, user.ToActor(), action.Trim(), comment, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (TransitionRefusedException e)
+        {
+            return new TransitionOutcome(TransitionStatus.Refused, plan, Refusal: e);
+        }
+
+        db.Journal.Add(result.Journal);
+        if (result.FrozenRevision is { } revision)
+        {
+            db.PlanRevisions.Add(revision);
+        }
+
+        db.Enqueue(result.Event);
+        try
+        {
+            using (await writes.EnterAsync(ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Lost();
+        }
+        catch (DbUpdateException)
+        {
+            // Two submits of one revision can collide on the revision's key before the plan's token is compared.
+            if (await ChangedSince(planId, token, ct))
+            {
+                return Lost();
+            }
+
+            throw;
+        }
+
+        return new TransitionOutcome(TransitionStatus.Taken, plan, result);
+
+        // The context still holds the refused changes; a caller that reads on must see the database, not them.
+        TransitionOutcome Lost()
+        {
+            db.ChangeTracker.Clear();
+            return new TransitionOutcome(TransitionStatus.LostRace);
+        }
+    }
+
+    private async Task<bool> ChangedSince(Guid id, Guid token, CancellationToken ct) =>
+        await db.Plans.AsNoTracking().Where(p => p.Id == id).Select(p => p.ConcurrencyToken).SingleAsync(ct) != token;
+}
+
+public static class ReviewExtensions
+{
+    public static void AddReview(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanTransitions>();
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Approvals.Web.Features.Ui;
+
+/// <summary>
+/// Keeps an exception escaping an /api endpoint a problem details 500 (as the exception handler writes by default),
+/// so only pages are re-executed to the friendly error page (see <see cref="UiExtensions.AddWebUi"/>).
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        // By now the handler has set the request's path to the error page; the feature keeps the one that failed.
+        var failed = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value;
+        if (!UiExtensions.IsApi(new PathString(failed)))
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = StatusCodes.Status500InternalServerError },
+        });
+    }
+}

@@ -1,0 +1,55 @@
+using Approvals.BrowserTests.Infrastructure;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Approvals.BrowserTests.Features.Notifications;
+
+[Collection(BrowserCollection.Name)]
+public sealed class InboxTests(BrowserApp app)
+{
+    [Fact]
+    public async Task The_unread_count_is_in_the_header_and_a_notification_is_marked_read_from_the_keyboard()
+    {
+        var email = DemoAccounts.SecretaryOf(Committee.Biu);
+        await app.WithDb(async db =>
+        {
+            var recipient = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+            db.Notifications.Add(new Notification
+            {
+                Id = Guid.CreateVersion7(),
+                EventId = Guid.NewGuid(),
+                RecipientId = recipient,
+                PlanId = Guid.NewGuid(),
+                Kind = "PlanReturned",
+                Subject = "Handleplan sendt tilbage: Beskæftigelse",
+                Body = "Administrativ sagsbehandler har sendt handleplanen tilbage.\n\nKommentar:\nTilføj en indikator til mål 2.",
+                Link = "http://localhost/planer/x",
+                OccurredUtc = DateTime.UtcNow,
+                CreatedUtc = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var page = await app.SignedIn(email);
+        await Expect(page.Locator(".main-nav .badge")).ToHaveTextAsync("1 ulæste");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Notifikationer" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Notifikationer");
+        await Expect(page.Locator(".inbox__item--unread")).ToContainTextAsync("Tilføj en indikator til mål 2.");
+        await Expect(page.Locator(".inbox__item--unread .tag")).ToHaveTextAsync("Ulæst");
+        await Accessibility.AssertNoSeriousViolations(page);
+        await BrowserApp.Screenshot(page, "notifikationer");
+
+        var mark = page.GetByRole(AriaRole.Button, new() { Name = "Markér som læst" });
+        await mark.FocusAsync();
+        await Expect(mark).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator(".main-nav .badge")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".inbox__item--read")).ToContainTextAsync("Handleplan sendt tilbage: Beskæftigelse");
+        await Expect(page.GetByText("Du har ingen ulæste notifikationer.")).ToBeVisibleAsync();
+    }
+}
