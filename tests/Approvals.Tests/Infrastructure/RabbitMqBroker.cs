@@ -158,3 +158,13 @@ public sealed class BrokerSwitch : IAsyncDisposable
         }
     }
 }
+
+/// <summary>
+/// Tests against the real broker run one at a time and apart from the rest of the suite: they time outages,
+/// retries and deliveries, which a machine busy with hundreds of other tests stretches past their patience.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrokerCollection
+{
+    public const string Name = "broker";
+}

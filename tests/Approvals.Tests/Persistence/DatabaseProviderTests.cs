@@ -39,6 +39,7 @@ public sealed class DatabaseProviderTests(ApprovalsApp app)
             Body = "{}",
             CreatedUtc = local,
             NextAttemptUtc = DateTime.SpecifyKind(local, DateTimeKind.Unspecified),
+            SentUtc = DateTime.UtcNow, // already sent, so the outbox dispatcher leaves the row alone
         };
 
         await app.WithDb(async db =>

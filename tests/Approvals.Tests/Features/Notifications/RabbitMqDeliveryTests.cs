@@ -13,6 +13,7 @@ namespace Approvals.Tests.Features.Notifications;
 // These tests put their instances on one SQLite file of their own, so they run in the SQLite pass only; the same
 // guarantees on PostgreSQL are in Features/Operations/TwoInstanceTests.
 [Trait(TestTraits.Category, TestTraits.NoDatabase)]
+[Collection(BrokerCollection.Name)]
 public sealed class RabbitMqDeliveryTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -12,6 +12,7 @@ namespace Approvals.Tests.Features.Operations;
 /// </summary>
 // PostgreSQL whatever the pass, so it runs once (in the SQLite pass).
 [Trait(TestTraits.Category, TestTraits.NoDatabase)]
+[Collection(BrokerCollection.Name)]
 public sealed class TwoInstanceTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
