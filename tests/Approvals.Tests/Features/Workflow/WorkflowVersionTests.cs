@@ -19,6 +19,8 @@ public sealed class ConfiguredApp(string workflows, string? database = null) : A
             var settings = new Dictionary<string, string?> { ["Workflows:Path"] = workflows };
             if (database is not null)
             {
+                // A file the test keeps across restarts: SQLite whatever the pass.
+                settings["Database:Provider"] = "Sqlite";
                 settings["ConnectionStrings:Approvals"] = $"Data Source={database}";
             }
 
@@ -29,6 +31,8 @@ public sealed class ConfiguredApp(string workflows, string? database = null) : A
     public async Task Stop() => await ((IAsyncLifetime)this).DisposeAsync();
 }
 
+// Restarts the app over one SQLite file of its own, so it runs in the SQLite pass only.
+[Trait(TestTraits.Category, TestTraits.NoDatabase)]
 public sealed class WorkflowVersionTests(ITestOutputHelper output)
 {
     [Fact]
