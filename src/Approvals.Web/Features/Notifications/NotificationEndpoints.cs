@@ -80,7 +80,9 @@ public static class NotificationInbox
         var notification = await db.Notifications.FirstOrDefaultAsync(n => n.Id == id && n.RecipientId == userId, ct);
         if (notification is { ReadUtc: null })
         {
-            notification.ReadUtc = clock.GetUtcNow().UtcDateTime;
+            // Whole microseconds, as PostgreSQL stores them: the time answered now is the time read back later.
+            var now = clock.GetUtcNow().UtcDateTime;
+            notification.ReadUtc = now.AddTicks(-(now.Ticks % 10));
             await db.SaveChangesAsync(ct);
         }
 
