@@ -108,6 +108,7 @@ internal sealed class PostgresTestDatabase : TestDatabase
 {
     private readonly string _server;
     private readonly string _name = $"approvals_test_{Guid.NewGuid():N}";
+    private readonly Lock _gate = new();
     private bool _created;
 
     public PostgresTestDatabase(string server)
@@ -125,17 +126,22 @@ internal sealed class PostgresTestDatabase : TestDatabase
     // and the tests see it. EnsureCreated then finds the empty database and creates the tables.
     public override void Prepare()
     {
-        if (_created)
+        // Instances sharing this database start on several threads: the second must wait until the database
+        // exists, or it starts without the start-up lock (which needs the database) and races the first.
+        lock (_gate)
         {
-            return; // a WithWebHostBuilder copy of the app shares its database
-        }
+            if (_created)
+            {
+                return; // another instance, or a WithWebHostBuilder copy of the app, shares this database
+            }
 
-        _created = true;
-        using var connection = new NpgsqlConnection(_server);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"CREATE DATABASE \"{_name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
-        command.ExecuteNonQuery();
+            using var connection = new NpgsqlConnection(_server);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE DATABASE \"{_name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
+            command.ExecuteNonQuery();
+            _created = true;
+        }
     }
 
     public override async Task MakeUnreachable()
