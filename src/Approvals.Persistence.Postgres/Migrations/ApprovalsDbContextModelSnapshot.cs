@@ -78,96 +78,83 @@ namespace Approvals.Persistence.Postgres.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnOrder(0);
+                        .HasColumnType("uuid");
 
                     b.Property<string>("CommitteeCode")
                         .IsRequired()
                         .HasMaxLength(8)
-                        .HasColumnType("character varying(8)")
-                        .HasColumnOrder(1);
+                        .HasColumnType("character varying(8)");
 
                     b.Property<Guid>("ConcurrencyToken")
                         .IsConcurrencyToken()
-                        .HasColumnType("uuid")
-                        .HasColumnOrder(9);
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Content")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnOrder(19);
+                        .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnOrder(10);
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("ErrorCount")
-                        .HasColumnType("integer")
-                        .HasColumnOrder(14);
+                        .HasColumnType("integer");
 
                     b.Property<int>("FlaggedGoalCount")
-                        .HasColumnType("integer")
-                        .HasColumnOrder(16);
+                        .HasColumnType("integer");
 
                     b.Property<string>("FlaggedGoals")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnOrder(17);
+                        .HasColumnType("text");
 
                     b.Property<int>("GoalCount")
-                        .HasColumnType("integer")
-                        .HasColumnOrder(13);
+                        .HasColumnType("integer");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnOrder(3);
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("Revision")
-                        .HasColumnType("integer")
-                        .HasColumnOrder(7);
+                        .HasColumnType("integer");
 
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnOrder(4);
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("SubmittedBy")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnOrder(8);
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnOrder(2);
+                        .HasColumnType("character varying(300)");
 
                     b.Property<DateTime>("UpdatedUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnOrder(11);
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("WarningCount")
-                        .HasColumnType("integer")
-                        .HasColumnOrder(15);
+                        .HasColumnType("integer");
 
                     b.Property<string>("WorkflowId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnOrder(5);
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("WorkflowVersion")
-                        .HasColumnType("integer")
-                        .HasColumnOrder(6);
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
                     b.HasIndex("CommitteeCode", "Stage");
 
                     b.ToTable("Plans", (string)null);
+
+                    b.SplitToTable("PlanContents", null, t =>
+                        {
+                            t.Property("Content");
+                        });
                 });
 
             modelBuilder.Entity("Approvals.Core.Plans.PlanRevision", b =>
@@ -539,6 +526,15 @@ namespace Approvals.Persistence.Postgres.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Approvals.Core.Plans.Plan", b =>
+                {
+                    b.HasOne("Approvals.Core.Plans.Plan", null)
+                        .WithOne()
+                        .HasForeignKey("Approvals.Core.Plans.Plan", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -71,96 +71,83 @@ namespace Approvals.Persistence.Sqlite.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(0);
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("CommitteeCode")
                         .IsRequired()
                         .HasMaxLength(8)
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(1);
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("ConcurrencyToken")
                         .IsConcurrencyToken()
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(9);
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Content")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(19);
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(10);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("ErrorCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnOrder(14);
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("FlaggedGoalCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnOrder(16);
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FlaggedGoals")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(17);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("GoalCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnOrder(13);
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(3);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Revision")
-                        .HasColumnType("INTEGER")
-                        .HasColumnOrder(7);
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(4);
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SubmittedBy")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(8);
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(2);
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(11);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("WarningCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnOrder(15);
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("WorkflowId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnOrder(5);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("WorkflowVersion")
-                        .HasColumnType("INTEGER")
-                        .HasColumnOrder(6);
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("CommitteeCode", "Stage");
 
                     b.ToTable("Plans", (string)null);
+
+                    b.SplitToTable("PlanContents", null, t =>
+                        {
+                            t.Property("Content");
+                        });
                 });
 
             modelBuilder.Entity("Approvals.Core.Plans.PlanRevision", b =>
@@ -524,6 +511,15 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Approvals.Core.Plans.Plan", b =>
+                {
+                    b.HasOne("Approvals.Core.Plans.Plan", null)
+                        .WithOne()
+                        .HasForeignKey("Approvals.Core.Plans.Plan", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,5 +1,7 @@
 using Approvals.Tests.Infrastructure;
+using Approvals.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Approvals.Tests.Persistence;
 
@@ -32,5 +34,63 @@ public sealed class MigrationTests
         var changed = await app.WithDb(db => Task.FromResult(db.Database.HasPendingModelChanges()));
 
         Assert.False(changed, "The EF model has changed since the last migration: run `bash tests/scripts/add-migration.sh <Name>`.");
+    }
+}
+
+/// <summary>Migrations that move data keep it: a database written by an earlier version is read whole by this one.</summary>
+public sealed class MigrationDataTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = TestDatabase.Create(Path.Combine(Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N")));
+
+    public Task InitializeAsync()
+    {
+        _database.Prepare();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => _database.Drop();
+
+    [Fact]
+    public async Task A_plan_stored_before_its_content_had_a_table_of_its_own_keeps_its_content()
+    {
+        var id = Guid.NewGuid();
+        await using (var db = Context())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(db.Database.GetMigrations().Single(m => m.EndsWith("_InitialCreate", StringComparison.Ordinal)));
+            var now = DateTime.UtcNow;
+            var (token, content) = (Guid.NewGuid(), """{"objectives":[{"title":"Flere i job","goals":[{"number":"1","text":"Ledigheden skal falde","indicators":[{"text":"Antal ledige"}],"activities":[]}]}]}""");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Plans" ("Id", "CommitteeCode", "Title", "OwnerId", "Stage", "WorkflowId", "WorkflowVersion", "Revision", "SubmittedBy",
+                    "ConcurrencyToken", "CreatedUtc", "UpdatedUtc", "GoalCount", "ErrorCount", "WarningCount", "FlaggedGoalCount", "FlaggedGoals", "Content")
+                VALUES ({id}, 'BIU', 'Gammel plan', 'owner', 'draft', 'committee-plan', 1, 1, NULL, {token}, {now}, {now}, 1, 0, 0, 0, '[]', {content})
+                """);
+        }
+
+        await using (var db = Context())
+        {
+            await db.Database.MigrateAsync();
+            var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == id);
+
+            Assert.Equal("Gammel plan", plan.Title);
+            var goal = Assert.Single(Assert.Single(plan.Content.Objectives).Goals);
+            Assert.Equal("Ledigheden skal falde", goal.Text);
+            Assert.Equal("Antal ledige", Assert.Single(goal.Indicators).Text);
+        }
+    }
+
+    private ApprovalsDbContext Context()
+    {
+        var options = new DbContextOptionsBuilder<ApprovalsDbContext>();
+        if (_database.Provider == "Sqlite")
+        {
+            options.UseSqlite(_database.ConnectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite")).AddInterceptors(Approvals.Web.Persistence.SqlitePragmas.Instance);
+        }
+        else
+        {
+            options.UseNpgsql(_database.ConnectionString, x => x.MigrationsAssembly("Approvals.Persistence.Postgres"));
+        }
+
+        return new ApprovalsDbContext(options.Options);
     }
 }
