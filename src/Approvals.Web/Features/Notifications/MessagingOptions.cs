@@ -44,6 +44,12 @@ public sealed class OutboxOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// The pause after a pass that published, before the next: rows committed meanwhile go out together.
+    /// Adds at most this much to a notification's delay, and only while events keep coming.
+    /// </summary>
+    public TimeSpan GatherDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A publish the broker has not confirmed by then counts as failed and is retried.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

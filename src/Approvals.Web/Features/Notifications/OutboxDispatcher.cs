@@ -16,6 +16,7 @@ internal sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    WriteGate writes,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -48,7 +49,17 @@ internal sealed class OutboxDispatcher(
 
             if (published)
             {
-                // Later rows of the plans just published may be due now.
+                // Later rows of the plans just published may be due now. Under load, a short pause lets the
+                // next pass take many rows at once instead of one pass (a read and a claim) per row.
+                try
+                {
+                    await Task.Delay(_outbox.GatherDelay, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -84,6 +95,8 @@ internal sealed class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+        // One connection for the whole pass (EF Core would open and close it for each statement).
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
 
         var due = await DueRowsAsync(db, now, cancellationToken);
@@ -92,11 +105,14 @@ internal sealed class OutboxDispatcher(
             return false;
         }
 
-        var claimed = await ClaimAsync(db, due, now, cancellationToken);
-        if (claimed.Count == 0)
+        var claimedIds = await ClaimAsync(db, due, now, cancellationToken);
+        if (claimedIds.Count == 0)
         {
             return false;
         }
+
+        // Only the claimed rows are read whole: the window may hold hundreds of rows already in flight.
+        var claimed = await db.Outbox.AsNoTracking().Where(m => claimedIds.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
 
         // Claimed rows belong to different plans, so they may go out together.
         var outcomes = await Task.WhenAll(claimed.Select(row => PublishAsync(row, cancellationToken)));
@@ -105,6 +121,7 @@ internal sealed class OutboxDispatcher(
         if (_sentOnPublish && sentIds.Count > 0)
         {
             var sentUtc = clock.GetUtcNow().UtcDateTime;
+            using var turn = await writes.EnterAsync(WritePriority.Delivery, cancellationToken);
             await db.Outbox
                 .Where(m => sentIds.Contains(m.Id) && m.SentUtc == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentUtc, sentUtc).SetProperty(m => m.LastError, (string?)null), cancellationToken);
@@ -119,6 +136,7 @@ internal sealed class OutboxDispatcher(
             logger.LogWarning(
                 "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; retrying in {Delay}. {Error}",
                 row.MessageId, row.Type, row.Attempts, delay, message);
+            using var turn = await writes.EnterAsync(WritePriority.Delivery, CancellationToken.None);
             await db.Outbox
                 .Where(m => m.Id == row.Id && m.SentUtc == null && m.Attempts == row.Attempts)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptUtc, next).SetProperty(m => m.LastError, message), CancellationToken.None);
@@ -129,18 +147,20 @@ internal sealed class OutboxDispatcher(
 
     /// <summary>
     /// The first unsent row of each plan, if due. Rows are read in Id order from the start of the unsent
-    /// ones, so an earlier unsent row of a plan is always seen before its later ones.
+    /// ones, so an earlier unsent row of a plan is always seen before its later ones. Only the columns that
+    /// decide this are read: the dispatcher runs after every commit, and bodies are read for claimed rows only.
     /// </summary>
-    private async Task<List<OutboxMessage>> DueRowsAsync(ApprovalsDbContext db, DateTime now, CancellationToken cancellationToken)
+    private async Task<List<OutboxHead>> DueRowsAsync(ApprovalsDbContext db, DateTime now, CancellationToken cancellationToken)
     {
         var window = await db.Outbox.AsNoTracking()
             .Where(m => m.SentUtc == null)
             .OrderBy(m => m.Id)
             .Take(Math.Max(_outbox.BatchSize * 4, 200))
+            .Select(m => new OutboxHead(m.Id, m.PlanId, m.Attempts, m.NextAttemptUtc))
             .ToListAsync(cancellationToken);
 
         var plansSeen = new HashSet<Guid>();
-        var due = new List<OutboxMessage>();
+        var due = new List<OutboxHead>();
         _nextDueUtc = null;
         foreach (var row in window)
         {
@@ -166,10 +186,11 @@ internal sealed class OutboxDispatcher(
     }
 
     /// <summary>Leases the rows this instance wins; another instance that read the same rows wins none of them.</summary>
-    private async Task<List<OutboxMessage>> ClaimAsync(ApprovalsDbContext db, List<OutboxMessage> due, DateTime now, CancellationToken cancellationToken)
+    private async Task<List<long>> ClaimAsync(ApprovalsDbContext db, List<OutboxHead> due, DateTime now, CancellationToken cancellationToken)
     {
         var leaseUntil = now + _outbox.Lease;
-        var claimed = new List<OutboxMessage>(due.Count);
+        var claimed = new List<long>(due.Count);
+        using var turn = await writes.EnterAsync(WritePriority.Delivery, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var row in due)
         {
@@ -179,9 +200,7 @@ internal sealed class OutboxDispatcher(
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempts + 1).SetProperty(m => m.NextAttemptUtc, leaseUntil), cancellationToken);
             if (won == 1)
             {
-                row.Attempts = attempts + 1;
-                row.NextAttemptUtc = leaseUntil;
-                claimed.Add(row);
+                claimed.Add(row.Id);
             }
         }
 
@@ -219,3 +238,6 @@ internal sealed class OutboxDispatcher(
 
     private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
 }
+
+/// <summary>What the dispatcher needs of an unsent row to decide whether it is due.</summary>
+internal sealed record OutboxHead(long Id, Guid PlanId, int Attempts, DateTime NextAttemptUtc);

@@ -48,6 +48,8 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
     public async Task<TransitionOutcome> TakeAsync(
         Guid planId, ClaimsPrincipal user, string action, string? comment, string? ifMatch, CancellationToken ct)
     {
+        // One connection for the read and the write (EF Core would open and close it for each).
+        await db.Database.OpenConnectionAsync(ct);
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null)
         {
