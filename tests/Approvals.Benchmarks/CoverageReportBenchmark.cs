@@ -15,7 +15,10 @@ public sealed record CoverageRun(int Plans, double MedianMs, double[] TimesMs, i
 /// </summary>
 public static class CoverageReportBenchmark
 {
-    private const int WarmupCalls = 3;
+    // A server answers the report all day: time it once the JIT has optimised its loops (tiered compilation
+    // recompiles a method after ~30 calls), not while they still run unoptimised. Smaller sizes go first and
+    // warm the same code.
+    private const int WarmupCalls = 20;
     private const int TimedCalls = 7;
 
     public static async Task<List<CoverageRun>> RunAsync(AppProcess app, string appDll, IReadOnlyList<int> sizes, CancellationToken cancellationToken)
