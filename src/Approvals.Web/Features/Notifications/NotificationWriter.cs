@@ -28,28 +28,6 @@ public sealed class NotificationWriter(
     WriteGate writes,
     TimeProvider clock)
 {
-    // Compiled once: a delivery runs these five for every event, and EF Core would otherwise translate the
-    // LINQ, extract its parameters and look up its query cache each time.
-    private static readonly Func<ApprovalsDbContext, Guid, IAsyncEnumerable<string>> StoredRecipients = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid eventId) => db.Notifications.Where(n => n.EventId == eventId).Select(n => n.RecipientId));
-
-    private static readonly Func<ApprovalsDbContext, string, Task<string?>> DisplayName = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, string userId) => db.Users.Where(u => u.Id == userId).Select(u => (string?)u.DisplayName).FirstOrDefault());
-
-    private static readonly Func<ApprovalsDbContext, Guid, Task<string?>> OwnerOf = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid planId) => db.Plans.Where(p => p.Id == planId).Select(p => (string?)p.OwnerId).FirstOrDefault());
-
-    private static readonly Func<ApprovalsDbContext, Guid, Task<OutboxMessage?>> UnsentRow = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid eventId) => db.Outbox.FirstOrDefault(m => m.MessageId == eventId && m.SentUtc == null));
-
-    private static readonly Func<ApprovalsDbContext, string[], IAsyncEnumerable<Member>> MembersOf = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, string[] roles) =>
-            from userRole in db.UserRoles
-            join role in db.Roles on userRole.RoleId equals role.Id
-            join user in db.Users on userRole.UserId equals user.Id
-            where roles.Contains(role.Name!)
-            select new Member(user.Id, user.CommitteeCode, role.Name!));
-
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
         // One connection for the five reads and the write: EF Core would otherwise open and close it for each,
@@ -57,8 +35,14 @@ public sealed class NotificationWriter(
         await db.Database.OpenConnectionAsync(cancellationToken);
 
         var recipients = await RecipientsAsync(planEvent, cancellationToken);
-        var stored = await StoredRecipients(db, planEvent.EventId).ToListAsync(cancellationToken);
-        var actorName = await DisplayName(db, planEvent.ActorId) ?? "";
+        var stored = await db.Notifications
+            .Where(n => n.EventId == planEvent.EventId)
+            .Select(n => n.RecipientId)
+            .ToListAsync(cancellationToken);
+        var actorName = await db.Users
+            .Where(u => u.Id == planEvent.ActorId)
+            .Select(u => u.DisplayName)
+            .FirstOrDefaultAsync(cancellationToken) ?? "";
 
         var now = clock.GetUtcNow().UtcDateTime;
         var link = links.For(planEvent.PlanId);
@@ -86,7 +70,7 @@ public sealed class NotificationWriter(
         // The delivery confirms the outbox row in the same transaction as the inbox entries. With a broker
         // the dispatcher has marked it already; with the in-memory bus this is the only mark, so a process
         // that dies with the message still in memory publishes it again after restart.
-        var row = await UnsentRow(db, planEvent.EventId);
+        var row = await db.Outbox.FirstOrDefaultAsync(m => m.MessageId == planEvent.EventId && m.SentUtc == null, cancellationToken);
         if (row is not null)
         {
             row.SentUtc = now;
@@ -130,7 +114,13 @@ public sealed class NotificationWriter(
             roles.Add(Roles.Secretary);
         }
 
-        var members = await MembersOf(db, [.. roles]).ToListAsync(cancellationToken);
+        var members = await (
+                from userRole in db.UserRoles
+                join role in db.Roles on userRole.RoleId equals role.Id
+                join user in db.Users on userRole.UserId equals user.Id
+                where roles.Contains(role.Name!)
+                select new { user.Id, user.CommitteeCode, Role = role.Name! })
+            .ToListAsync(cancellationToken);
 
         var recipients = new Dictionary<string, RecipientReason>();
         void Add(string userId, RecipientReason reason) =>
@@ -156,7 +146,10 @@ public sealed class NotificationWriter(
 
         if (tellsOwner)
         {
-            var ownerId = await OwnerOf(db, planEvent.PlanId);
+            var ownerId = await db.Plans
+                .Where(p => p.Id == planEvent.PlanId)
+                .Select(p => p.OwnerId)
+                .FirstOrDefaultAsync(cancellationToken);
             if (!string.IsNullOrEmpty(ownerId))
             {
                 Add(ownerId, RecipientReason.Owner);
@@ -166,6 +159,4 @@ public sealed class NotificationWriter(
         recipients.Remove(planEvent.ActorId);
         return recipients;
     }
-
-    private sealed record Member(string Id, string? CommitteeCode, string Role);
 }
