@@ -215,7 +215,7 @@ internal sealed class OutboxDispatcher(
             var planEvent = Outbox.Deserialize(row);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_outbox.PublishTimeout);
-            await bus.Publish(planEvent, planEvent.GetType(), Pipe.Execute<PublishContext>(context =>
+            var publish = bus.Publish(planEvent, planEvent.GetType(), Pipe.Execute<PublishContext>(context =>
             {
                 context.MessageId = row.MessageId;
                 // A message no queue is bound to would be dropped by the broker: make it fail and retry instead.
@@ -224,9 +224,15 @@ internal sealed class OutboxDispatcher(
                     rabbit.Mandatory = true;
                 }
             }), timeout.Token);
+
+            // Not every wait inside the transport heeds the token: the first publish of a message type while
+            // the connection is down waits for its exchange to be declared, however long that takes. The row
+            // counts as failed at the timeout either way; should that publish go out later after all, the
+            // retry's duplicate finds its inbox entries stored and adds nothing.
+            await publish.WaitAsync(_outbox.PublishTimeout, cancellationToken);
             return (row, null);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             return (row, new TimeoutException($"The broker did not confirm the publish within {_outbox.PublishTimeout}; is it reachable?"));
         }
