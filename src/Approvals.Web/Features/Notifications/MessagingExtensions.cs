@@ -35,6 +35,7 @@ public static class MessagingExtensions
         services.TryAddSingleton<IStageNames, DanishStageNames>();
         services.AddSingleton(new PlanLinks(configuration["App:BaseUrl"] is { Length: > 0 } url ? url : DefaultBaseUrl));
         services.AddScoped<NotificationWriter>();
+        services.AddSingleton<InboxQueries>();
 
         // Without this a publish can overtake the queue bindings of a fresh broker and be dropped.
         services.AddOptions<MassTransitHostOptions>().Configure(o =>

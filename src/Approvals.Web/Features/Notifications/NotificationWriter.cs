@@ -26,6 +26,7 @@ public sealed class NotificationWriter(
     OutboxSignal outboxSignal,
     MailSignal mailSignal,
     WriteGate writes,
+    InboxQueries queries,
     TimeProvider clock)
 {
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
@@ -35,14 +36,8 @@ public sealed class NotificationWriter(
         await db.Database.OpenConnectionAsync(cancellationToken);
 
         var recipients = await RecipientsAsync(planEvent, cancellationToken);
-        var stored = await db.Notifications
-            .Where(n => n.EventId == planEvent.EventId)
-            .Select(n => n.RecipientId)
-            .ToListAsync(cancellationToken);
-        var actorName = await db.Users
-            .Where(u => u.Id == planEvent.ActorId)
-            .Select(u => u.DisplayName)
-            .FirstOrDefaultAsync(cancellationToken) ?? "";
+        var stored = await queries.StoredRecipients(db, planEvent.EventId).ToListAsync(cancellationToken);
+        var actorName = await queries.DisplayName(db, planEvent.ActorId) ?? "";
 
         var now = clock.GetUtcNow().UtcDateTime;
         var link = links.For(planEvent.PlanId);
@@ -70,7 +65,7 @@ public sealed class NotificationWriter(
         // The delivery confirms the outbox row in the same transaction as the inbox entries. With a broker
         // the dispatcher has marked it already; with the in-memory bus this is the only mark, so a process
         // that dies with the message still in memory publishes it again after restart.
-        var row = await db.Outbox.FirstOrDefaultAsync(m => m.MessageId == planEvent.EventId && m.SentUtc == null, cancellationToken);
+        var row = await queries.UnsentRow(db, planEvent.EventId);
         if (row is not null)
         {
             row.SentUtc = now;
@@ -114,13 +109,7 @@ public sealed class NotificationWriter(
             roles.Add(Roles.Secretary);
         }
 
-        var members = await (
-                from userRole in db.UserRoles
-                join role in db.Roles on userRole.RoleId equals role.Id
-                join user in db.Users on userRole.UserId equals user.Id
-                where roles.Contains(role.Name!)
-                select new { user.Id, user.CommitteeCode, Role = role.Name! })
-            .ToListAsync(cancellationToken);
+        var members = await queries.MembersOf(db, [.. roles]).ToListAsync(cancellationToken);
 
         var recipients = new Dictionary<string, RecipientReason>();
         void Add(string userId, RecipientReason reason) =>
@@ -146,10 +135,7 @@ public sealed class NotificationWriter(
 
         if (tellsOwner)
         {
-            var ownerId = await db.Plans
-                .Where(p => p.Id == planEvent.PlanId)
-                .Select(p => p.OwnerId)
-                .FirstOrDefaultAsync(cancellationToken);
+            var ownerId = await queries.OwnerOf(db, planEvent.PlanId);
             if (!string.IsNullOrEmpty(ownerId))
             {
                 Add(ownerId, RecipientReason.Owner);
@@ -159,4 +145,34 @@ public sealed class NotificationWriter(
         recipients.Remove(planEvent.ActorId);
         return recipients;
     }
+}
+
+/// <summary>
+/// The inbox writer's queries, compiled once per app: a delivery runs all five for every event, and EF Core would
+/// otherwise translate the LINQ, extract its parameters and look up its query cache each time. A singleton of the
+/// app, not static: a compiled query serves one EF Core model, and one process may host apps on two providers.
+/// </summary>
+public sealed class InboxQueries
+{
+    public Func<ApprovalsDbContext, Guid, IAsyncEnumerable<string>> StoredRecipients { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, Guid eventId) => db.Notifications.Where(n => n.EventId == eventId).Select(n => n.RecipientId));
+
+    public Func<ApprovalsDbContext, string, Task<string?>> DisplayName { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, string userId) => db.Users.Where(u => u.Id == userId).Select(u => (string?)u.DisplayName).FirstOrDefault());
+
+    public Func<ApprovalsDbContext, Guid, Task<string?>> OwnerOf { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, Guid planId) => db.Plans.Where(p => p.Id == planId).Select(p => (string?)p.OwnerId).FirstOrDefault());
+
+    public Func<ApprovalsDbContext, Guid, Task<OutboxMessage?>> UnsentRow { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, Guid eventId) => db.Outbox.FirstOrDefault(m => m.MessageId == eventId && m.SentUtc == null));
+
+    public Func<ApprovalsDbContext, string[], IAsyncEnumerable<Member>> MembersOf { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, string[] roles) =>
+            from userRole in db.UserRoles
+            join role in db.Roles on userRole.RoleId equals role.Id
+            join user in db.Users on userRole.UserId equals user.Id
+            where roles.Contains(role.Name!)
+            select new Member(user.Id, user.CommitteeCode, role.Name!));
+
+    public sealed record Member(string Id, string? CommitteeCode, string Role);
 }
