@@ -36,6 +36,7 @@ app.UseOperations();
 app.UseApiConventions();
 app.UseWebUi();
 app.UseAuthentication();
+app.UseSignInLimits();
 app.UseAuthorization();
 
 app.MapOpenApi();

@@ -38,6 +38,12 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:Schema", "EnsureCreated");
         builder.UseSetting("Demo:Enabled", "true");
+        // The tests sign in far more often than people do, all from one address.
+        foreach (var limit in new[] { "PerAddress", "PerAccount", "PerDevice" })
+        {
+            builder.UseSetting($"SignIn:{limit}:Burst", "100000");
+            builder.UseSetting($"SignIn:{limit}:PerMinute", "100000");
+        }
     }
 
     public async Task InitializeAsync()

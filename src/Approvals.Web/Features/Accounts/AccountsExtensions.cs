@@ -53,7 +53,7 @@ public static class AccountsExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 12;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // Failed sign-ins never lock an account (PasswordSignIn): the sign-in rate limits bound guessing instead.
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ApprovalsDbContext>()
@@ -61,6 +61,7 @@ public static class AccountsExtensions
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
 
         builder.Services.AddHostedService<RoleInitializer>();
+        builder.AddSignInLimits();
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
