@@ -1,14 +1,17 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Approvals.Web.Features.Security;
 
 /// <summary>
-/// What protects every response: security headers, the scheme and address a trusted
-/// TLS-terminating proxy forwards, and cookies marked Secure when the original request was
-/// HTTPS.
+/// What protects every response and the keys behind the cookies: security headers, the scheme and address a trusted
+/// TLS-terminating proxy forwards, cookies marked Secure when the original request was HTTPS, and the data protection
+/// keys encrypted at rest with a certificate.
 /// </summary>
 public static class SecurityExtensions
 {
@@ -40,6 +43,14 @@ public static class SecurityExtensions
 
         // The frame rule is sent on every response below; antiforgery would add a weaker SAMEORIGIN to forms.
         builder.Services.Configure<AntiforgeryOptions>(o => o.SuppressXFrameOptionsHeader = true);
+
+        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } path)
+        {
+            var certificate = LoadCertificate(path, configuration["DataProtection:CertificatePassword"]);
+            builder.Services.AddDataProtection()
+                .ProtectKeysWithCertificate(certificate)
+                .UnprotectKeysWithAnyCertificate(certificate);
+        }
     }
 
     /// <summary>First in the pipeline, so the forwarded scheme and address hold for everything after it, and the headers reach every response, error pages included.</summary>
@@ -98,6 +109,35 @@ public static class SecurityExtensions
                 ? network
                 : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks holds '{value}', which is not a network. Write it in CIDR form, e.g. 10.0.0.0/8."));
         }
+    }
+
+    /// <summary>The certificate whose key encrypts the data protection keys at rest; start-up fails with the reason when it cannot be used.</summary>
+    internal static X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        const string Advice = "Set DataProtection:CertificatePath to a PKCS#12 (.pfx) file with its private key, readable by the app, and DataProtection:CertificatePassword to its password.";
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"DataProtection:CertificatePath is '{path}', but there is no such file. {Advice}");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"The data protection certificate '{path}' could not be read: {e.Message.TrimEnd('.')}. Is DataProtection:CertificatePassword right? {Advice}", e);
+        }
+
+        if (!certificate.HasPrivateKey || certificate.GetRSAPrivateKey() is null)
+        {
+            throw new InvalidOperationException(
+                $"The data protection certificate '{path}' ({certificate.Subject}) has no RSA private key, so the keys it encrypts could not be read back. {Advice}");
+        }
+
+        return certificate;
     }
 
     private static bool IsLoopback(string host) =>
