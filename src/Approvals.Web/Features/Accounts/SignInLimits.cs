@@ -109,15 +109,16 @@ public static class SignInLimits
     /// <summary>Remembers in this browser that <paramref name="account"/> signed in here, for <see cref="SignInLimitOptions.PerDevice"/>.</summary>
     internal static void IssueDeviceCookie(HttpContext context, string account)
     {
-        var protector = Protector(context);
-        var value = protector.Protect($"{account}\n{Guid.NewGuid():N}");
+        // The lifetime is in the protected value too, so an old cookie is refused whatever the browser keeps.
+        var expires = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() + DeviceCookieLifetime;
+        var value = Protector(context).Protect($"{account}\n{Guid.NewGuid():N}", expires);
         context.Response.Cookies.Append(DeviceCookie, value, new CookieOptions
         {
             HttpOnly = true,
             Secure = context.Request.IsHttps,
             SameSite = SameSiteMode.Strict,
             IsEssential = true,
-            Expires = DateTimeOffset.UtcNow + DeviceCookieLifetime,
+            Expires = expires,
         });
     }
 
@@ -222,7 +223,8 @@ public static class SignInLimits
         }
     }
 
-    private static IDataProtector Protector(HttpContext context) => context.RequestServices.GetDataProtector(DevicePurpose);
+    private static ITimeLimitedDataProtector Protector(HttpContext context) =>
+        context.RequestServices.GetDataProtector(DevicePurpose).ToTimeLimitedDataProtector();
 
     private static async ValueTask Reject(Microsoft.AspNetCore.RateLimiting.OnRejectedContext rejected, CancellationToken ct)
     {
