@@ -51,9 +51,10 @@ public sealed class SignInTimingTests(ITestOutputHelper output)
         var medians = times.ToDictionary(t => t.Key, t => Median(t.Value));
         output.WriteLine(string.Join(", ", medians.Select(m => $"{m.Key}: median {m.Value:0.0} ms")));
         var wrong = medians["wrong password"];
-        // Generous: the machine is shared. Without the dummy hash an unknown account answered ~40 times sooner.
-        Assert.InRange(medians["unknown account"] / wrong, 0.5, 2.0);
-        Assert.InRange(medians["locked account"] / wrong, 0.5, 2.0);
+        // Generous, as the machine is shared: each path costs one password hash, so the medians differ only by noise.
+        // Without the dummy hash an unknown or locked account answered 40 to 90 times sooner.
+        Assert.InRange(medians["unknown account"] / wrong, 1 / 3.0, 3.0);
+        Assert.InRange(medians["locked account"] / wrong, 1 / 3.0, 3.0);
     }
 
     private static double Median(List<double> values)
