@@ -63,6 +63,9 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
             b.Property(p => p.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
+            // The four-eyes rule's data, on the row the workflow reads and writes anyway: JSON arrays of user ids.
+            b.Property(p => p.ContentAuthors).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
+            b.Property(p => p.RevisionApprovers).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
             b.Ignore(p => p.Committee);
             b.HasIndex(p => new { p.CommitteeCode, p.Stage });
 
@@ -120,6 +123,14 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
     private static ValueConverter<T, string> JsonConverter<T>() => new(
         v => JsonSerializer.Serialize(v, DocumentJson),
         v => JsonSerializer.Deserialize<T>(v, DocumentJson)!);
+
+    private static ValueConverter<IReadOnlyList<string>, string> UserIdsConverter() => new(
+        v => JsonSerializer.Serialize(v, DocumentJson),
+        v => ReadUserIds(v));
+
+    // A column added to existing rows starts empty rather than as "[]".
+    private static IReadOnlyList<string> ReadUserIds(string json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, DocumentJson) ?? [];
 
     // Documents are immutable values replaced whole, never mutated in place, so a changed reference is
     // a changed document. Comparing by reference keeps change tracking from serialising every plan.

@@ -7,6 +7,7 @@ using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
+using Approvals.Web.Features.Security;
 using Approvals.Web.Features.Workflow;
 using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
@@ -20,6 +21,7 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddSecurity();
 builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
@@ -32,10 +34,12 @@ builder.AddWebUi();
 
 var app = builder.Build();
 
+app.UseSecurity();
 app.UseOperations();
 app.UseApiConventions();
 app.UseWebUi();
 app.UseAuthentication();
+app.UseSignInLimits();
 app.UseAuthorization();
 
 app.MapOpenApi();

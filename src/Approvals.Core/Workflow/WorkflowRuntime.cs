@@ -6,7 +6,14 @@ using Stateless;
 namespace Approvals.Core.Workflow;
 
 /// <summary>The person taking an action: their roles, and the committee a committee-bound role ties them to.</summary>
-public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee);
+public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee)
+{
+    /// <summary>
+    /// Everyone answerable for what this actor does, whom the four-eyes rule applies to and whom an approval is
+    /// recorded for: the actor. (One acting for someone else would add the person they act for.)
+    /// </summary>
+    public IReadOnlyList<string> People => [Id];
+}
 
 /// <summary>A guard the plan does not pass, with what it found.</summary>
 public sealed record UnmetGuard(string Guard, string Description, IReadOnlyList<GuardFinding> Findings);
@@ -40,8 +47,8 @@ public enum RefusalReason
     /// <summary>The actor's role is bound to another committee.</summary>
     OtherCommittee,
 
-    /// <summary>Four-eyes: the actor submitted the revision they are trying to approve.</summary>
-    OwnSubmission,
+    /// <summary>Four-eyes: the actor wrote or submitted the revision they are trying to approve, or approved it already.</summary>
+    FourEyes,
 
     CommentRequired,
 
@@ -92,7 +99,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         foreach (var transition in machine.Definition.TransitionsFrom(plan.Stage))
         {
             // Actions another role or another committee's member would take are not this person's to see.
-            if (machine.Authority(transition) is { Reason: not RefusalReason.OwnSubmission })
+            if (machine.Authority(transition) is { Reason: not RefusalReason.FourEyes })
             {
                 continue;
             }
@@ -169,6 +176,9 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
                 frozen = PlanRevision.Freeze(plan, actor.Id, nowUtc);
                 plan.MarkSubmittedBy(actor.Id);
                 break;
+            case TransitionKind.Approve or TransitionKind.Adopt:
+                plan.RecordApproval(actor.People);
+                break;
             case TransitionKind.Return:
                 plan.OpenNextRevision();
                 break;
@@ -194,7 +204,6 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     private sealed class PlanMachine
     {
         private const string AuthorityGuard = "authority";
-        private const string FourEyes = "four-eyes";
 
         private readonly Plan _plan;
         private readonly WorkflowActor _actor;
@@ -241,10 +250,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             }
 
             var kind = Definition.KindOf(_plan.Stage, transition.To);
-            if (kind is TransitionKind.Approve or TransitionKind.Adopt && _plan.SubmittedBy == _actor.Id)
+            if (kind is TransitionKind.Approve or TransitionKind.Adopt && FourEyes.Objections(_plan, _actor) is { Count: > 0 } objections)
             {
-                return new TransitionRefusedException(RefusalReason.OwnSubmission,
-                    $"You submitted revision {_plan.Revision} yourself, so someone else must {transition.Action} it (four-eyes rule).");
+                var message = $"{string.Join(" ", objections.Select(o => o.Message))} Someone else must {transition.Action} it (four-eyes rule).";
+                return new TransitionRefusedException(RefusalReason.FourEyes, message,
+                    [new UnmetGuard(FourEyes.Guard, message, objections)]);
             }
 
             return null;
@@ -256,7 +266,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             var unmet = new List<UnmetGuard>();
             if (unmetNames.Contains(AuthorityGuard) && Authority(transition) is { } refusal)
             {
-                unmet.Add(new UnmetGuard(refusal.Reason == RefusalReason.OwnSubmission ? FourEyes : AuthorityGuard, refusal.Message, []));
+                unmet.AddRange(refusal.Reason == RefusalReason.FourEyes ? refusal.UnmetGuards : [new UnmetGuard(AuthorityGuard, refusal.Message, [])]);
             }
 
             foreach (var name in transition.Guards.Where(unmetNames.Contains))

@@ -21,6 +21,7 @@ namespace Approvals.BrowserTests.Infrastructure;
 public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "approvals-browser-tests", Guid.NewGuid().ToString("N"));
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> PolicyViolations = new();
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
@@ -38,6 +39,12 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:Schema", "EnsureCreated");
         builder.UseSetting("Demo:Enabled", "true");
+        // The tests sign in far more often than people do, all from one address.
+        foreach (var limit in new[] { "PerAddress", "PerAccount", "PerDevice" })
+        {
+            builder.UseSetting($"SignIn:{limit}:Burst", "100000");
+            builder.UseSetting($"SignIn:{limit}:PerMinute", "100000");
+        }
     }
 
     public async Task InitializeAsync()
@@ -87,7 +94,29 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var violations = PolicyViolations.GetOrCreateValue(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (violations)
+                {
+                    violations.Add($"{message.Location}: {message.Text}");
+                }
+            }
+        };
+        return page;
+    }
+
+    /// <summary>What the browser refused on <paramref name="page"/> under the app's Content-Security-Policy, as its console said.</summary>
+    public static IReadOnlyList<string> ContentSecurityPolicyViolations(IPage page)
+    {
+        var violations = PolicyViolations.GetOrCreateValue(page);
+        lock (violations)
+        {
+            return [.. violations];
+        }
     }
 
     /// <summary>A page signed in through the sign-in form as the demo account <paramref name="email"/>.</summary>

@@ -17,7 +17,7 @@ public static class Policies
 
 public static class AccountsExtensions
 {
-    /// <summary>Requests with a bearer token use it; everything else (the browser UI) uses the cookie.</summary>
+    /// <summary>Chooses the bearer token or the cookie for each request: see <see cref="SchemeFor"/>.</summary>
     public const string SmartScheme = "BearerOrCookie";
 
     public static void AddAccounts(this WebApplicationBuilder builder)
@@ -28,10 +28,7 @@ public static class AccountsExtensions
                 o.DefaultScheme = SmartScheme;
                 o.DefaultChallengeScheme = SmartScheme;
             })
-            .AddPolicyScheme(SmartScheme, "Bearer token or cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? IdentityConstants.BearerScheme
-                    : IdentityConstants.ApplicationScheme)
+            .AddPolicyScheme(SmartScheme, "Bearer token or cookie", o => o.ForwardDefaultSelector = SchemeFor)
             .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8))
             .AddIdentityCookies();
 
@@ -53,7 +50,7 @@ public static class AccountsExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 12;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // Failed sign-ins never lock an account (PasswordSignIn): the sign-in rate limits bound guessing instead.
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ApprovalsDbContext>()
@@ -61,12 +58,31 @@ public static class AccountsExtensions
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
 
         builder.Services.AddHostedService<RoleInitializer>();
+        builder.AddSignInLimits();
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.ReadReports, p => p.RequireRole(
                 Roles.Coordinator, Roles.Administrator, Roles.AdministrativeReviewer, Roles.CommitteeApprover, Roles.CouncilApprover))
             .AddPolicy(Policies.WritePlans, p => p.RequireRole(Roles.Secretary));
+    }
+
+    /// <summary>
+    /// Which credential a request is judged by. On the API, a change (anything but GET and HEAD) needs a bearer token:
+    /// the browser's cookie alone gets 401, so a page on another site cannot use a signed-in browser to change
+    /// anything, whatever it posts. Reads accept the cookie too, as pages link to downloads (the coverage CSV).
+    /// Pages use the cookie; a bearer token is honoured wherever it is sent.
+    /// </summary>
+    public static string SchemeFor(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return IdentityConstants.BearerScheme;
+        }
+
+        var reads = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        return request.Path.StartsWithSegments("/api") && !reads ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme;
     }
 
     private static Task RedirectOrStatus(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

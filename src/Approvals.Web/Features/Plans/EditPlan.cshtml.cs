@@ -1,6 +1,7 @@
 using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Ui;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
@@ -75,7 +76,7 @@ public sealed class EditPlanModel(
         db.Entry(Plan).Property(p => p.ConcurrencyToken).OriginalValue = Token;
         try
         {
-            Plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
+            Plan.Edit(User.Id(), input.Title!, input.ToContent(), workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
             using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);

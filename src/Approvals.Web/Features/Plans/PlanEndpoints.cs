@@ -132,7 +132,7 @@ public static class PlanEndpoints
 
         try
         {
-            plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
+            plan.Edit(http.User.Id(), input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
             using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);

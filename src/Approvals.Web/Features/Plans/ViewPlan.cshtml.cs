@@ -105,7 +105,7 @@ public sealed class ViewPlanModel(
         {
             (TransitionStatus.Stale or TransitionStatus.LostRace or TransitionStatus.VersionMissing, _) => (t["Actions.Raced"].Value, StatusCodes.Status409Conflict),
             (_, RefusalReason.GuardsUnmet) => (t["Actions.Blocked"].Value, StatusCodes.Status422UnprocessableEntity),
-            (_, RefusalReason.OwnSubmission) => (t["Guard.four-eyes"].Value, StatusCodes.Status403Forbidden),
+            (_, RefusalReason.FourEyes) => (FourEyesProblem(outcome.Refusal!), StatusCodes.Status403Forbidden),
             _ => (t["Actions.NotPossible"].Value, StatusCodes.Status409Conflict),
         };
         return Page();
@@ -137,6 +137,11 @@ public sealed class ViewPlanModel(
         Actions = await workflows.ActionsFor(plan, User.ToActor());
         return null;
     }
+
+    /// <summary>The rule, then what in particular stands in the user's way ("Du har selv indsendt udgave 2.").</summary>
+    private string FourEyesProblem(TransitionRefusedException refusal) => string.Join(" ",
+        refusal.UnmetGuards.SelectMany(g => g.Findings.Select(f => UiExtensions.IsEnglish ? f.Message : f.MessageDa))
+            .Prepend(t["Guard.four-eyes"].Value));
 
     private static string Named(LocalizedText? name, string fallback) => name?.InUiLanguage() ?? fallback;
 }
