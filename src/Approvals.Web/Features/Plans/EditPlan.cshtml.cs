@@ -70,12 +70,19 @@ public sealed class EditPlanModel(
             return Redisplay(EditState.Stale, input);
         }
 
+        // The form carries the ids the page rendered; one the plan does not have did not come from this page.
+        var content = input.ToContent();
+        if (ContentIds.Unknown(Plan.Content, content).Count > 0)
+        {
+            return BadRequest();
+        }
+
         // The token the user started from is the one the UPDATE must still find, so a save that races
         // another one fails here instead of overwriting it.
         db.Entry(Plan).Property(p => p.ConcurrencyToken).OriginalValue = Token;
         try
         {
-            Plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
+            Plan.Edit(input.Title!, content, workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
             using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);
