@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Approvals.Core.Plans;
 
 namespace Approvals.Core.Review;
@@ -6,6 +7,7 @@ namespace Approvals.Core.Review;
 /// Where a comment stands in its round: <see cref="Open"/> until the committee's secretary answers it (by a reply or
 /// by marking it answered), <see cref="Resolved"/> once its author or a reviewer of the stage is satisfied. Stored as a string.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CommentStatus>))]
 public enum CommentStatus
 {
     Open,
