@@ -85,6 +85,10 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// The actions out of the plan's stage that <paramref name="actor"/>'s roles allow on this plan: those they may
     /// take now, and those a guard or the four-eyes rule blocks, with the reasons.
     /// </summary>
+    /// <remarks>
+    /// Only for definitions whose guards read nothing but the plan: a guard that needs what a caller loads (the open
+    /// comments of <c>comments-answered</c>) throws here. Pass a <see cref="GuardContext"/> instead.
+    /// </remarks>
     public Task<IReadOnlyList<ActionOption>> ActionsFor(Plan plan, WorkflowActor actor) => ActionsFor(new GuardContext(plan), actor);
 
     /// <inheritdoc cref="ActionsFor(Plan, WorkflowActor)"/>
@@ -121,6 +125,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// <see cref="TransitionRefusedException"/> without changing anything. On success the plan has moved and the
     /// result holds the journal entry, the frozen revision (on submit) and the event, to be saved with the plan.
     /// </summary>
+    /// <remarks>Like <see cref="ActionsFor(Plan, WorkflowActor)"/>, only for guards that read nothing but the plan.</remarks>
     public TransitionResult Take(Plan plan, WorkflowActor actor, string action, string? comment, DateTime nowUtc) =>
         Take(new GuardContext(plan), actor, action, comment, nowUtc);
 
