@@ -73,7 +73,7 @@ public sealed class ViewPlanModel(
         await Load(id, ct, fra) ?? Page();
 
     public Task<IActionResult> OnPostCommentAsync(Guid id, string? objective, string? goal, string? indicator, string? text, CancellationToken ct) =>
-        Comment(id, goal is null ? CommentBoard.NewFormKey(null) : CommentBoard.NewFormKey(goal), text,
+        Comment(id, CommentBoard.NewFormKey(goal), text,
             () => comments.WriteAsync(id, User, goal is null ? CommentAnchor.WholePlan : new CommentAnchor(objective, goal, string.IsNullOrEmpty(indicator) ? null : indicator), text!, ct),
             "Comments.Written", ct);
 
