@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Approvals.Core.Flags;
 using Approvals.Core.Plans;
+using Approvals.Core.Review;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,10 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<PlanComment> PlanComments => Set<PlanComment>();
+
+    public DbSet<CommentReply> CommentReplies => Set<CommentReply>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
@@ -61,7 +66,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.WorkflowId).HasMaxLength(64);
             b.Property(p => p.SubmittedBy).HasMaxLength(64);
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
-            b.Property(p => p.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
+            b.Property(p => p.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
             // The four-eyes rule's data, on the row the workflow reads and writes anyway: JSON arrays of user ids.
             b.Property(p => p.ContentAuthors).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
@@ -82,7 +87,43 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasKey(r => new { r.PlanId, r.Number });
             b.Property(r => r.Title).HasMaxLength(300);
             b.Property(r => r.SubmittedBy).HasMaxLength(64);
-            b.Property(r => r.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
+            b.Property(r => r.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
+        });
+
+        // Review comments live beside the plan, not in its content document: anchored to a goal by the goal's id (and
+        // its objective's, and optionally an indicator's), which survive reordering and renumbering. Lengths follow
+        // what the API accepts (ContentIds.MaxLength, CommentRules.MaxTextLength) and the goal fields they copy.
+        builder.Entity<PlanComment>(b =>
+        {
+            b.ToTable("PlanComments");
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Stage).HasMaxLength(64);
+            b.Property(c => c.ObjectiveId).HasMaxLength(ContentIds.MaxLength);
+            b.Property(c => c.GoalId).HasMaxLength(ContentIds.MaxLength);
+            b.Property(c => c.IndicatorId).HasMaxLength(ContentIds.MaxLength);
+            b.Property(c => c.GoalNumber).HasMaxLength(20);
+            b.Property(c => c.GoalExcerpt).HasMaxLength(Excerpt.SnapshotLength);
+            b.Property(c => c.IndicatorExcerpt).HasMaxLength(Excerpt.SnapshotLength);
+            b.Property(c => c.AuthorId).HasMaxLength(64);
+            b.Property(c => c.AuthorName).HasMaxLength(200);
+            b.Property(c => c.Text).HasMaxLength(CommentRules.MaxTextLength);
+            b.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            b.Property(c => c.StatusChangedBy).HasMaxLength(64);
+            b.Property(c => c.ConcurrencyToken).IsConcurrencyToken();
+            b.Ignore(c => c.Anchor);
+            b.HasOne<Plan>().WithMany().HasForeignKey(c => c.PlanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(c => c.Replies).WithOne().HasForeignKey(r => r.CommentId).OnDelete(DeleteBehavior.Cascade);
+            b.Navigation(c => c.Replies).HasField("_replies").UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.HasIndex(c => new { c.PlanId, c.Status });
+        });
+
+        builder.Entity<CommentReply>(b =>
+        {
+            b.ToTable("CommentReplies");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.AuthorId).HasMaxLength(64);
+            b.Property(r => r.AuthorName).HasMaxLength(200);
+            b.Property(r => r.Text).HasMaxLength(CommentRules.MaxTextLength);
         });
 
         builder.Entity<JournalEntry>(b =>
@@ -119,6 +160,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasIndex(n => n.NextEmailAttemptUtc);
         });
     }
+
+    // A document stored before items had ids gets them from their positions as it is read, the same ids on every read,
+    // so a frozen revision and the unchanged draft opened from it agree; the next save of the plan keeps them.
+    private static ValueConverter<PlanContent, string> ContentConverter() => new(
+        v => JsonSerializer.Serialize(v, DocumentJson),
+        v => ContentIds.WithPositionalIds(JsonSerializer.Deserialize<PlanContent>(v, DocumentJson)!));
 
     private static ValueConverter<T, string> JsonConverter<T>() => new(
         v => JsonSerializer.Serialize(v, DocumentJson),

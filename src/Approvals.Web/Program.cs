@@ -1,4 +1,6 @@
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Changes;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Coverage;
 using Approvals.Web.Features.Demo;
@@ -27,6 +29,7 @@ builder.AddApiConventions();
 builder.AddPersistence();
 builder.AddWorkflows();
 builder.AddReview();
+builder.AddComments();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddMessaging();
@@ -51,6 +54,8 @@ app.MapFlags();
 app.MapCoverage();
 app.MapWorkflows();
 app.MapReview();
+app.MapComments();
+app.MapChanges();
 app.MapNotifications();
 app.MapWebUi();
 

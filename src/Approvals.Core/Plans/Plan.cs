@@ -132,12 +132,13 @@ public sealed class Plan
         }
 
         Title = title.Trim();
-        Content = content;
+        // Items that arrive without an id (new ones) get one now, so every stored document has them all.
+        Content = ContentIds.WithNewIds(content);
         var flags = PlanFlagger.Evaluate(this);
-        GoalCount = content.Goals.Count();
+        GoalCount = Content.Goals.Count();
         ErrorCount = flags.Count(f => f.Severity == FlagSeverity.Error);
         WarningCount = flags.Count(f => f.Severity == FlagSeverity.Warning);
-        FlaggedGoals = FlaggedGoal.From(content, flags);
+        FlaggedGoals = FlaggedGoal.From(Content, flags);
         FlaggedGoalCount = FlaggedGoals.Count;
         Touch(nowUtc);
     }

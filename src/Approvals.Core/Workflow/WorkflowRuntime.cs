@@ -1,6 +1,7 @@
 using Approvals.Core.Accounts;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
+using Approvals.Core.Review;
 using Stateless;
 
 namespace Approvals.Core.Workflow;
@@ -91,9 +92,18 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// The actions out of the plan's stage that <paramref name="actor"/>'s roles allow on this plan: those they may
     /// take now, and those a guard or the four-eyes rule blocks, with the reasons.
     /// </summary>
-    public async Task<IReadOnlyList<ActionOption>> ActionsFor(Plan plan, WorkflowActor actor)
+    /// <remarks>
+    /// Only for definitions whose guards read nothing but the plan: a guard that needs what a caller loads (the open
+    /// comments of <c>comments-answered</c>) throws here. Pass a <see cref="GuardContext"/> instead.
+    /// </remarks>
+    public Task<IReadOnlyList<ActionOption>> ActionsFor(Plan plan, WorkflowActor actor) => ActionsFor(new GuardContext(plan), actor);
+
+    /// <inheritdoc cref="ActionsFor(Plan, WorkflowActor)"/>
+    /// <param name="context">The plan and what the caller loaded for the guards (its open comments).</param>
+    public async Task<IReadOnlyList<ActionOption>> ActionsFor(GuardContext context, WorkflowActor actor)
     {
-        var machine = new PlanMachine(DefinitionOf(plan), plan, actor, DateTime.MinValue);
+        var plan = context.Plan;
+        var machine = new PlanMachine(DefinitionOf(plan), context, actor, DateTime.MinValue);
         var permitted = (await machine.Machine.GetPermittedTriggersAsync()).ToHashSet(StringComparer.Ordinal);
         var options = new List<ActionOption>();
         foreach (var transition in machine.Definition.TransitionsFrom(plan.Stage))
@@ -122,8 +132,15 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// <see cref="TransitionRefusedException"/> without changing anything. On success the plan has moved and the
     /// result holds the journal entry, the frozen revision (on submit) and the event, to be saved with the plan.
     /// </summary>
-    public TransitionResult Take(Plan plan, WorkflowActor actor, string action, string? comment, DateTime nowUtc)
+    /// <remarks>Like <see cref="ActionsFor(Plan, WorkflowActor)"/>, only for guards that read nothing but the plan.</remarks>
+    public TransitionResult Take(Plan plan, WorkflowActor actor, string action, string? comment, DateTime nowUtc) =>
+        Take(new GuardContext(plan), actor, action, comment, nowUtc);
+
+    /// <inheritdoc cref="Take(Plan, WorkflowActor, string, string?, DateTime)"/>
+    /// <param name="context">The plan and what the caller loaded for the guards (its open comments, which a return's event lists).</param>
+    public TransitionResult Take(GuardContext context, WorkflowActor actor, string action, string? comment, DateTime nowUtc)
     {
+        var plan = context.Plan;
         var definition = DefinitionOf(plan);
         var stage = StageOf(plan);
         if (definition.FindAction(action) is null)
@@ -141,7 +158,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
                 (possible.Count == 0 ? "No action leaves this stage." : $"Possible here: {string.Join(", ", possible)}."));
         }
 
-        var machine = new PlanMachine(definition, plan, actor, nowUtc);
+        var machine = new PlanMachine(definition, context, actor, nowUtc);
         if (machine.Authority(transition) is { } refusal)
         {
             throw refusal;
@@ -189,7 +206,10 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         IPlanEvent planEvent = kind switch
         {
             TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
-            TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? ""),
+            TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? "")
+            {
+                OpenComments = context.OpenComments?.Select(c => new ReturnedComment(c.Id, c.Anchor.IsWholePlan ? null : c.GoalNumberIn(plan.Content), Excerpt.Of(c.Text, Excerpt.QuoteLength))).ToList(),
+            },
             TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
             _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
         };
@@ -205,14 +225,17 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     {
         private const string AuthorityGuard = "authority";
 
+        private readonly GuardContext _context;
         private readonly Plan _plan;
         private readonly WorkflowActor _actor;
         private readonly Dictionary<string, IReadOnlyList<GuardFinding>> _findings = new(StringComparer.Ordinal);
 
-        public PlanMachine(WorkflowDefinition definition, Plan plan, WorkflowActor actor, DateTime nowUtc)
+        public PlanMachine(WorkflowDefinition definition, GuardContext context, WorkflowActor actor, DateTime nowUtc)
         {
             Definition = definition;
-            _plan = plan;
+            _context = context;
+            _plan = context.Plan;
+            var plan = _plan;
             _actor = actor;
             Machine = new StateMachine<string, string>(() => plan.Stage, stage => plan.MoveTo(stage, nowUtc));
             foreach (var stage in definition.Stages)
@@ -281,7 +304,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         {
             if (!_findings.TryGetValue(guard, out var findings))
             {
-                findings = WorkflowGuards.Get(guard).Check(_plan);
+                findings = WorkflowGuards.Get(guard).Check(_context);
                 _findings[guard] = findings;
             }
 

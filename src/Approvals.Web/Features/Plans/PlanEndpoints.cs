@@ -130,9 +130,16 @@ public static class PlanEndpoints
             return Problems.PreconditionFailed("Someone else changed the plan after you read it. Fetch it again, reapply your changes and save.");
         }
 
+        var content = input.ToContent();
+        if (ContentIds.Unknown(plan.Content, content) is [var unknown, ..])
+        {
+            return Problems.Validation(unknown.Path,
+                $"The plan has no {unknown.KindName} with id '{unknown.Id}'. Send the ids GET /api/plans/{id} returned, and leave the id out for a new {unknown.KindName}.");
+        }
+
         try
         {
-            plan.Edit(http.User.Id(), input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
+            plan.Edit(http.User.Id(), input.Title!, content, workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
             using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);

@@ -61,6 +61,9 @@ public sealed record Rule(string Name, Func<Caller, bool> Allows, HttpStatusCode
     public static readonly Rule CommitteeApprover = new("the plan's committee's approver", c => c == Caller.OwnCommitteeApprover);
 
     public static readonly Rule CouncilApprovers = new("council approvers", c => c == Caller.CouncilApprover);
+
+    /// <summary>Replies: the reviewers of the plan's stage (administrative review) and the committee's secretary.</summary>
+    public static readonly Rule StageReviewersOrSecretary = new("the stage's reviewers and the committee's secretary", c => c is Caller.AdministrativeReviewer or Caller.OwnSecretary);
 }
 
 /// <summary>
@@ -143,6 +146,19 @@ public static class AuthorizationTable
             var (plan, etag) = await a.NewPlan(action.Stage);
             return await a.Form(c, $"/planer/{plan}?handler=Take", new() { ["actionId"] = action.Action, ["comment"] = "Begrundelse", ["token"] = Guid.ParseExact(etag.Trim('"'), "N").ToString() });
         }, $"{action.Action} from {action.Stage}")),
+
+        // Review comments on the plan in administrative review (its reviewers: administrative reviewers), and changes
+        Api("GET /api/plans/{id:guid}/comments", Rule.PlanReaders, HttpStatusCode.OK, (a, _) => Get(HttpMethod.Get, $"/api/plans/{a.ReadPlan}/comments")),
+        Api("GET /api/plans/{id:guid}/comments/{commentId:guid}", Rule.PlanReaders, HttpStatusCode.OK, (a, _) => Get(HttpMethod.Get, $"/api/plans/{a.ReadPlan}/comments/{a.Comment}")),
+        Api("POST /api/plans/{id:guid}/comments", Rule.AdministrativeReviewers, HttpStatusCode.Created, (a, _) => Json(HttpMethod.Post, $"/api/plans/{a.ReadPlan}/comments", new { text = "Uddyb målet." })),
+        Api("POST /api/plans/{id:guid}/comments/{commentId:guid}/replies", Rule.StageReviewersOrSecretary, HttpStatusCode.Created, async (a, _) => Json(HttpMethod.Post, $"/api/plans/{a.ReadPlan}/comments/{await a.NewComment()}/replies", new { text = "Svar." })),
+        Api("POST /api/plans/{id:guid}/comments/{commentId:guid}/answered", Rule.CommitteeSecretary, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Post, $"/api/plans/{a.ReadPlan}/comments/{await a.NewComment()}/answered")),
+        Api("POST /api/plans/{id:guid}/comments/{commentId:guid}/resolve", Rule.AdministrativeReviewers, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Post, $"/api/plans/{a.ReadPlan}/comments/{await a.NewComment()}/resolve")),
+        Api("GET /api/plans/{id:guid}/changes", Rule.PlanReaders, HttpStatusCode.OK, (a, _) => Get(HttpMethod.Get, $"/api/plans/{a.ReadPlan}/changes?from=1")),
+        Page("POST /planer/{id:guid}?handler=Comment", Rule.AdministrativeReviewers, HttpStatusCode.Redirect, (a, c) => a.Form(c, $"/planer/{a.ReadPlan}?handler=Comment", new() { ["text"] = "Uddyb målet." })),
+        Page("POST /planer/{id:guid}?handler=Reply", Rule.StageReviewersOrSecretary, HttpStatusCode.Redirect, async (a, c) => await a.Form(c, $"/planer/{a.ReadPlan}?handler=Reply", new() { ["commentId"] = (await a.NewComment()).ToString(), ["text"] = "Svar." })),
+        Page("POST /planer/{id:guid}?handler=Answered", Rule.CommitteeSecretary, HttpStatusCode.Redirect, async (a, c) => await a.Form(c, $"/planer/{a.ReadPlan}?handler=Answered", new() { ["commentId"] = (await a.NewComment()).ToString() })),
+        Page("POST /planer/{id:guid}?handler=Resolve", Rule.AdministrativeReviewers, HttpStatusCode.Redirect, async (a, c) => await a.Form(c, $"/planer/{a.ReadPlan}?handler=Resolve", new() { ["commentId"] = (await a.NewComment()).ToString() })),
 
         // Coverage
         Api("GET /api/reports/missing-indicators", Rule.ReportReaders, HttpStatusCode.OK, Get("/api/reports/missing-indicators")),

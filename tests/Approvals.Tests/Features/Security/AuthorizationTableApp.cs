@@ -30,6 +30,9 @@ public sealed class AuthorizationTableApp : IAsyncLifetime
     /// <summary>SOU's draft.</summary>
     public Guid DraftPlan { get; private set; }
 
+    /// <summary>An open comment of the administrative reviewer on <see cref="ReadPlan"/>.</summary>
+    public Guid Comment { get; private set; }
+
     /// <summary>A notification of SOU's secretary.</summary>
     public Guid Notification { get; private set; }
 
@@ -63,6 +66,17 @@ public sealed class AuthorizationTableApp : IAsyncLifetime
         ReadPlan = (await NewPlan(Stages.AdministrativeReview, frozen: true)).Id;
         DraftPlan = (await NewPlan(Stages.Draft)).Id;
         Notification = await NewNotification(EmailOf(Caller.OwnSecretary));
+        Comment = await NewComment();
+    }
+
+    /// <summary>A fresh open comment of the administrative reviewer on the whole of <see cref="ReadPlan"/>, written through the API.</summary>
+    public async Task<Guid> NewComment()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/plans/{ReadPlan}/comments") { Content = JsonContent.Create(new { text = "Hvordan måles målet?" }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[Caller.AdministrativeReviewer]);
+        using var response = await _http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Writing a comment answered {(int)response.StatusCode}");
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
     }
 
     public Task DisposeAsync() => ((IAsyncLifetime)App).DisposeAsync();

@@ -150,6 +150,8 @@ public sealed partial class WebUiTests(ApprovalsApp app)
             .. new[] { "400", "403", "404", "409", "429", "500", "Other" }.SelectMany(c => new[] { $"Status.{c}.Title", $"Status.{c}.Text" }),
             .. new[] { "submit", "approve", "return" }.Select(a => $"Action.{a}"),
             "Edit.IndicatorN", "Edit.ActivityN",
+            .. Enum.GetNames<Approvals.Core.Review.CommentStatus>().Select(s => $"Comments.Status.{s}"),
+            "Comments.Written", "Comments.Replied", "Comments.AnsweredDone", "Comments.ResolvedDone",
         ];
         var missingDynamic = dynamic.Where(k => !danish.Contains(k)).ToList();
         Assert.True(missingDynamic.Count == 0, "Texts missing from UiText.resx: " + string.Join(", ", missingDynamic));
