@@ -23,6 +23,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
+builder.AddPlans();
 builder.AddWorkflows();
 builder.AddReview();
 builder.AddAccounts();
