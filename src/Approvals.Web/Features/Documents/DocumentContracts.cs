@@ -1,12 +1,18 @@
 using Approvals.Core.Plans;
 using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Plans;
+using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Approvals.Web.Features.Documents;
 
 /// <summary><c>POST /api/plans/import?committee=&amp;save=</c>: the committee whose plan to read, and whether to save it.</summary>
-public sealed record ImportRequest(string? Committee, string? Save)
+public sealed record ImportRequest(
+    [property: Description("The committee whose part of the document to read: a code or slug (ØU, oeu). Only its secretary may import.")]
+    [FromQuery(Name = "committee")] string? Committee,
+    [property: Description("true to create the draft (201); left out or false for a preview that saves nothing (200).")]
+    [FromQuery(Name = "save")] string? Save)
 {
     public bool Saves => Save == "1" || (bool.TryParse(Save, out var save) && save);
 }
@@ -62,7 +68,10 @@ public sealed record ImportWarningResponse(string Code, int Table, IReadOnlyList
 }
 
 /// <summary><c>GET /api/plans/{id}/document?revision=</c>: the plan's current content, or a submitted revision of it.</summary>
-public sealed record ExportRequest(Guid Id, string? Revision)
+public sealed record ExportRequest(
+    Guid Id,
+    [property: Description("A submitted revision's number (from 1), to download it as it was frozen; left out for the plan as it is now.")]
+    [FromQuery(Name = "revision")] string? Revision)
 {
     public int? RevisionNumber => int.TryParse(Revision, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }

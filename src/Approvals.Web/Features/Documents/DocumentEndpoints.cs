@@ -58,7 +58,20 @@ public static class DocumentEndpoints
                 "The plan as a .docx for the council's papers: title, committee, stage, revision and date, then per objective a heading and " +
                 "the table Nr. / Resultatmål / Indikator / Aktiviteter, with \"Mangler indikator\" at each goal without a real indicator. " +
                 "`revision=n` gives submitted revision n as it was frozen. Read access as GET /api/plans/{id}; importing the file gives the same plan.")
-            .Produces<FileContentHttpResult>(StatusCodes.Status200OK, DocxPlanWriter.ContentType)
+            .Produces(StatusCodes.Status200OK, contentType: DocxPlanWriter.ContentType)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Responses ??= [];
+                operation.Responses["200"] = new OpenApiResponse
+                {
+                    Description = "The .docx; Content-Disposition names the file after committee and plan.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        [DocxPlanWriter.ContentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
