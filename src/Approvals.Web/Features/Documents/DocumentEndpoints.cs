@@ -30,7 +30,7 @@ public static class DocumentEndpoints
             .Validate<ImportRequest>()
             // Called with a bearer token, which a cross-site form cannot send; the page's upload keeps its antiforgery token.
             .DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(DocxUpload.MaxBodyBytes))
+            .WithMetadata(new RequestSizeLimitAttribute(DocxUpload.MaxReadBytes))
             // The form is read from the stream by DocxUpload, so the request body is described here; an Accepts()
             // would make routing answer other content types with a bare 415 instead of the 400 saying what to send.
             .AddOpenApiOperationTransformer((operation, _, _) =>

@@ -86,7 +86,8 @@ internal static partial class DocxPlanReader
                     continue;
                 }
 
-                var text = OneLine(WordText.Of(paragraph));
+                // A title keeps a line break written in it, as goal texts do.
+                var text = WordText.Of(paragraph).Trim();
                 if (ObjectiveTitle(text) is { } title)
                 {
                     (heading, headingSinceTable) = (title, true);
@@ -126,7 +127,7 @@ internal static partial class DocxPlanReader
             ?? (namedParts.All(p => p.Committee == committee)
                 ? blocks.OfType<Paragraph>().FirstOrDefault(p => styles.IsTitle(p) && OneLine(WordText.Of(p)).Length > 0)
                 : null);
-        var planTitle = titleParagraph is null ? $"Handleplan: {committee.Name}" : OneLine(WordText.Of(titleParagraph));
+        var planTitle = titleParagraph is null ? $"Handleplan: {committee.Name}" : WordText.Of(titleParagraph).Trim();
         return (new ImportedPlan(new PlanInput(committee.Code, planTitle, objectives), warnings), null);
     }
 

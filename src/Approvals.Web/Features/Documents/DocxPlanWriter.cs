@@ -292,7 +292,7 @@ internal static class DocxPlanWriter
     private static string DanishDate(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Copenhagen).ToString("d. MMMM yyyy", Danish);
 
-    /// <summary>Leaves out what XML cannot carry (control characters other than tab and newline, lone surrogates).</summary>
+    /// <summary>Leaves out what XML cannot carry (control characters other than tab and newline, lone surrogates); a CR goes too.</summary>
     private static string Clean(string text)
     {
         var clean = new StringBuilder(text.Length);
@@ -309,6 +309,6 @@ internal static class DocxPlanWriter
             }
         }
 
-        return clean.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        return clean.ToString();
     }
 }

@@ -22,6 +22,13 @@ internal static class DocxUpload
     /// <summary>The largest request body an upload may have: the file and the multipart framing around it.</summary>
     public const long MaxBodyBytes = DocxLimits.MaxFileBytes + DocxLimits.MaxFormOverheadBytes;
 
+    /// <summary>
+    /// How much of a request is read at most. A body over <see cref="MaxBodyBytes"/> but under this is read to its
+    /// end and thrown away, so the client, still sending, receives the 400 that names the limit rather than a
+    /// connection closed under it; a larger one is cut off.
+    /// </summary>
+    public const long MaxReadBytes = 32 * 1024 * 1024;
+
     private const int MaxSections = 8;
     private const int MaxFieldBytes = 4 * 1024;
 
@@ -30,12 +37,12 @@ internal static class DocxUpload
         var fields = new Dictionary<string, StringValues>(StringComparer.Ordinal);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
-            bodySize.MaxRequestBodySize = MaxBodyBytes;
+            bodySize.MaxRequestBodySize = MaxReadBytes;
         }
 
         if (request.ContentLength > MaxBodyBytes)
         {
-            return new Upload(null, null, fields, DocumentProblem.TooLarge());
+            return await TooLarge(request, fields, ct);
         }
 
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
@@ -55,7 +62,7 @@ internal static class DocxUpload
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
                     !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
-                    await Drain(section.Body, MaxBodyBytes, ct);
+                    await Drain(section.Body, ct);
                     continue;
                 }
 
@@ -67,7 +74,7 @@ internal static class DocxUpload
                     file = await Copy(section.Body, DocxLimits.MaxFileBytes, ct);
                     if (file is null)
                     {
-                        return new Upload(null, null, fields, DocumentProblem.TooLarge());
+                        return await TooLarge(request, fields, ct);
                     }
                 }
                 else if (!isFile)
@@ -82,7 +89,7 @@ internal static class DocxUpload
                 }
                 else
                 {
-                    await Drain(section.Body, MaxBodyBytes, ct);
+                    await Drain(section.Body, ct);
                 }
             }
         }
@@ -100,6 +107,24 @@ internal static class DocxUpload
         return file is null
             ? new Upload(null, null, fields, DocumentProblem.FileMissing())
             : new Upload(file, fileName, fields, null);
+    }
+
+    /// <summary>Refuses an upload for its size, after reading (and dropping) the rest of a body that is not absurdly large.</summary>
+    private static async Task<Upload> TooLarge(HttpRequest request, Dictionary<string, StringValues> fields, CancellationToken ct)
+    {
+        if (!(request.ContentLength > MaxReadBytes))
+        {
+            try
+            {
+                await Drain(request.Body, ct);
+            }
+            catch (Exception e) when (e is BadHttpRequestException or IOException)
+            {
+                // Over MaxReadBytes after all, or the client gave up: the connection is closed instead.
+            }
+        }
+
+        return new Upload(null, null, fields, DocumentProblem.TooLarge());
     }
 
     /// <summary>Copies at most <paramref name="limit"/> bytes; null when there is more.</summary>
@@ -121,11 +146,12 @@ internal static class DocxUpload
         return copy.ToArray();
     }
 
-    private static async Task Drain(Stream body, long limit, CancellationToken ct)
+    /// <summary>Reads past a section that is not wanted, keeping nothing (the request's own limit bounds it).</summary>
+    private static async Task Drain(Stream body, CancellationToken ct)
     {
-        if (await Copy(body, limit, ct) is null)
+        var buffer = new byte[81920];
+        while (await body.ReadAsync(buffer, ct) > 0)
         {
-            throw new InvalidDataException("A form section is larger than the whole upload may be.");
         }
     }
 }

@@ -28,7 +28,7 @@ namespace Approvals.Web.Features.Documents;
 [Authorize(Policy = Policies.WritePlans)]
 [IgnoreAntiforgeryToken]
 [StreamedForm]
-[RequestSizeLimit(DocxUpload.MaxBodyBytes)]
+[RequestSizeLimit(DocxUpload.MaxReadBytes)]
 public sealed partial class ImportPlanModel(
     PlanImport import, PlanDrafts drafts, ImportPreviewTokens tokens, IAntiforgery antiforgery, IStringLocalizer<UiText> t)
     : PageModel

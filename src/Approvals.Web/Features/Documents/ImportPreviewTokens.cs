@@ -9,11 +9,11 @@ namespace Approvals.Web.Features.Documents;
 
 /// <summary>
 /// Carries a previewed plan from the import page's preview to its "Opret kladde" button without keeping the upload
-/// on the server: the plan, compressed and protected with the app's data-protection keys (shared by every instance
-/// through the database), for the user who previewed it and for two hours. What is created is exactly what was
-/// shown; a token that was altered, is another user's or has expired is refused.
+/// on the server: the plan and its expiry, compressed and protected with the app's data-protection keys (shared by
+/// every instance through the database), for the user who previewed it and for <see cref="Lifetime"/>. What is
+/// created is exactly what was shown; a token that was altered, is another user's or has expired is refused.
 /// </summary>
-public sealed class ImportPreviewTokens(IDataProtectionProvider protection)
+public sealed class ImportPreviewTokens(IDataProtectionProvider protection, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(2);
 
@@ -25,13 +25,13 @@ public sealed class ImportPreviewTokens(IDataProtectionProvider protection)
         using var compressed = new MemoryStream();
         using (var brotli = new BrotliStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
-            JsonSerializer.Serialize(brotli, plan, Json);
+            JsonSerializer.Serialize(brotli, new Preview(clock.GetUtcNow() + Lifetime, plan), Json);
         }
 
-        var protectedBytes = Protector(userId).Protect(compressed.ToArray(), DateTimeOffset.UtcNow + Lifetime);
-        return WebEncoders.Base64UrlEncode(protectedBytes);
+        return WebEncoders.Base64UrlEncode(Protector(userId).Protect(compressed.ToArray()));
     }
 
+    /// <summary>The plan the token carries, or null when it is not a valid, unexpired token of this user.</summary>
     public PlanInput? Unprotect(string? token, string userId)
     {
         if (string.IsNullOrWhiteSpace(token))
@@ -41,9 +41,10 @@ public sealed class ImportPreviewTokens(IDataProtectionProvider protection)
 
         try
         {
-            var compressed = Protector(userId).Unprotect(WebEncoders.Base64UrlDecode(token), out _);
+            var compressed = Protector(userId).Unprotect(WebEncoders.Base64UrlDecode(token));
             using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            return JsonSerializer.Deserialize<PlanInput>(brotli, Json);
+            var preview = JsonSerializer.Deserialize<Preview>(brotli, Json);
+            return preview is not null && preview.ExpiresUtc > clock.GetUtcNow() ? preview.Plan : null;
         }
         catch (Exception e) when (e is CryptographicException or FormatException or JsonException or InvalidDataException)
         {
@@ -51,6 +52,7 @@ public sealed class ImportPreviewTokens(IDataProtectionProvider protection)
         }
     }
 
-    private ITimeLimitedDataProtector Protector(string userId) =>
-        protection.CreateProtector(Purpose, userId).ToTimeLimitedDataProtector();
+    private IDataProtector Protector(string userId) => protection.CreateProtector(Purpose, userId);
+
+    private sealed record Preview(DateTimeOffset ExpiresUtc, PlanInput Plan);
 }

@@ -81,6 +81,28 @@ public sealed class ImportPlanTests(BrowserApp app)
     }
 
     [Fact]
+    public async Task A_file_over_10_MB_is_refused_with_the_limit_named()
+    {
+        var page = await app.SignedIn(SudSecretary);
+        await page.GotoAsync("/planer/importer");
+
+        // From a file on disk: Playwright hands the browser its path instead of sending 11 MB through its protocol.
+        var path = Path.Combine(Path.GetTempPath(), $"stor-{Guid.NewGuid():N}.docx");
+        await File.WriteAllBytesAsync(path, new byte[11 * 1024 * 1024]);
+        try
+        {
+            await page.GetByLabel("Word-dokument (.docx)").SetInputFilesAsync(path, new() { Timeout = 60_000 });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Vis planen" }).ClickAsync(new() { Timeout = 60_000 });
+
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Filen er større end 10 MB.", new() { Timeout = 60_000 });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task The_plan_page_downloads_the_plan_as_a_docx_that_imports_as_the_same_plan()
     {
         var sou = await app.WithDb(db => db.Plans.AsNoTracking().Where(p => p.CommitteeCode == "SOU").OrderBy(p => p.CreatedUtc).FirstAsync());

@@ -47,13 +47,14 @@ public sealed class DocxExportTests
                 Goal("2a", "Mål uden indikator", [], ["Aktivitet\nmed to linjer"]),
             ]),
             new Objective("", []),
-            new Objective("Målsætning: står der allerede", [Goal("1", "Mål", ["Antallet falder"], [])]));
-        var docx = DocxPlanWriter.Write(Document("Plan <med> \"tegn\" & mere", Committee.Sou, content), Now);
+            new Objective("Målsætning: står der allerede", [Goal("1", "Mål", ["Antallet falder"], [])]),
+            new Objective("En titel\npå to linjer", [Goal("1", "Mål", ["Antallet falder"], [])]));
+        var docx = DocxPlanWriter.Write(Document("Plan <med> \"tegn\" & mere\nog en linje til", Committee.Sou, content), Now);
 
         var outcome = await ReadOk(docx, Committee.Sou);
 
         Assert.Equal(Json(content), Json(outcome.Content!));
-        Assert.Equal("Plan <med> \"tegn\" & mere", outcome.Plan!.Input.Title);
+        Assert.Equal("Plan <med> \"tegn\" & mere\nog en linje til", outcome.Plan!.Input.Title);
     }
 
     [Fact]
