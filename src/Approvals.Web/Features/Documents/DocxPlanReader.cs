@@ -138,7 +138,8 @@ internal static partial class DocxPlanReader
     private static Committee? CommitteeOf(Paragraph paragraph, WordStyles styles)
     {
         var text = OneLine(WordText.Of(paragraph));
-        if (text.Length is 0 or > 200)
+        // The Title names the document (or the plan), not a part of it, whatever it starts with.
+        if (text.Length is 0 or > 200 || styles.IsTitle(paragraph))
         {
             return null;
         }
@@ -150,7 +151,7 @@ internal static partial class DocxPlanReader
             text = text[label.Length..];
         }
 
-        var heading = labelled || styles.IsHeading(paragraph) || styles.IsTitle(paragraph);
+        var heading = labelled || styles.IsHeading(paragraph);
         foreach (var committee in Committee.All)
         {
             if (text.StartsWith(committee.Code, StringComparison.Ordinal) && (heading || CodeSeparator().IsMatch(text[committee.Code.Length..])) &&

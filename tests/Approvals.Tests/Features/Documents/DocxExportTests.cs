@@ -49,12 +49,13 @@ public sealed class DocxExportTests
             new Objective("", []),
             new Objective("Målsætning: står der allerede", [Goal("1", "Mål", ["Antallet falder"], [])]),
             new Objective("En titel\npå to linjer", [Goal("1", "Mål", ["Antallet falder"], [])]));
-        var docx = DocxPlanWriter.Write(Document("Plan <med> \"tegn\" & mere\nog en linje til", Committee.Sou, content), Now);
+        // A title starting with another committee's code is still the title, not that committee's part.
+        var docx = DocxPlanWriter.Write(Document("TMU - fælles plan <med> \"tegn\" & mere\nog en linje til", Committee.Sou, content), Now);
 
         var outcome = await ReadOk(docx, Committee.Sou);
 
         Assert.Equal(Json(content), Json(outcome.Content!));
-        Assert.Equal("Plan <med> \"tegn\" & mere\nog en linje til", outcome.Plan!.Input.Title);
+        Assert.Equal("TMU - fælles plan <med> \"tegn\" & mere\nog en linje til", outcome.Plan!.Input.Title);
     }
 
     [Fact]
