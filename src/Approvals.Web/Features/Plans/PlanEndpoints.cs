@@ -11,6 +11,8 @@ namespace Approvals.Web.Features.Plans;
 
 public static class PlanEndpoints
 {
+    public static void AddPlans(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanDrafts>();
+
     public static void MapPlans(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/plans").WithTags("Plans");
@@ -80,20 +82,13 @@ public static class PlanEndpoints
         return TypedResults.Ok(PlanResponse.From(plan));
     }
 
-    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult>> Create(
-        PlanInput input, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult, ValidationProblem>> Create(
+        PlanInput input, HttpContext http, PlanDrafts drafts, CancellationToken ct)
     {
-        var committee = Committee.Find(input.Committee)!;
-        if (!http.User.CanWrite(committee.Code))
+        var outcome = await drafts.StartAsync(http.User, input, ct);
+        if (outcome.Plan is not { } plan)
         {
-            return Problems.Forbidden($"You can start plans only for your own committee, not for {committee.Name}.");
-        }
-
-        var plan = workflows.StartPlan(committee, input.Title!, http.User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
-        db.Plans.Add(plan);
-        using (await writes.EnterAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
+            return outcome.Forbidden is { } forbidden ? Problems.Forbidden(forbidden) : Problems.Validation(outcome.Failures);
         }
 
         http.Response.Headers.ETag = ETags.For(plan);

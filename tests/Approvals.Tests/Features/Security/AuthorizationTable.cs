@@ -160,6 +160,13 @@ public static class AuthorizationTable
         Page("POST /planer/{id:guid}?handler=Answered", Rule.CommitteeSecretary, HttpStatusCode.Redirect, async (a, c) => await a.Form(c, $"/planer/{a.ReadPlan}?handler=Answered", new() { ["commentId"] = (await a.NewComment()).ToString() })),
         Page("POST /planer/{id:guid}?handler=Resolve", Rule.AdministrativeReviewers, HttpStatusCode.Redirect, async (a, c) => await a.Form(c, $"/planer/{a.ReadPlan}?handler=Resolve", new() { ["commentId"] = (await a.NewComment()).ToString() })),
 
+        // Plans in and out of Word: an upload without a file is refused as bad input only once the caller is let through
+        Api("POST /api/plans/import", Rule.CommitteeSecretary, HttpStatusCode.BadRequest, (a, _) => new HttpRequestMessage(HttpMethod.Post, "/api/plans/import?committee=SOU") { Content = new MultipartFormDataContent { { new StringContent("x"), "note" } } }),
+        Api("GET /api/plans/{id:guid}/document", Rule.PlanReaders, HttpStatusCode.OK, (a, _) => Get(HttpMethod.Get, $"/api/plans/{a.ReadPlan}/document")),
+        Page("GET /planer/importer", Rule.Secretaries, HttpStatusCode.OK, Get("/planer/importer")),
+        Page("POST /planer/importer?handler=Preview", Rule.Secretaries, HttpStatusCode.BadRequest, (a, c) => a.Form(c, "/planer/importer?handler=Preview", [])),
+        Page("POST /planer/importer?handler=Create", Rule.Secretaries, HttpStatusCode.BadRequest, (a, c) => a.Form(c, "/planer/importer?handler=Create", new() { ["preview"] = "forged" })),
+
         // Coverage
         Api("GET /api/reports/missing-indicators", Rule.ReportReaders, HttpStatusCode.OK, Get("/api/reports/missing-indicators")),
         Page("GET /koordinator", Rule.ReportReaders, HttpStatusCode.OK, Get("/koordinator")),
