@@ -1,4 +1,5 @@
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.ApiReference;
 using Approvals.Web.Features.Changes;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Committees;
@@ -27,6 +28,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSecurity();
 builder.AddOperations();
 builder.AddApiConventions();
+builder.AddApiReference();
 builder.AddPersistence();
 builder.AddPlans();
 builder.AddWorkflows();
@@ -48,7 +50,7 @@ app.UseAuthentication();
 app.UseSignInLimits();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapApiReference();
 app.MapHealth();
 app.MapAuth();
 app.MapCommittees();
