@@ -7,6 +7,7 @@ using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
+using Approvals.Web.Features.Users;
 using Approvals.Web.Features.Workflow;
 using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
@@ -18,7 +19,13 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// dotnet Approvals.Web.dll create-admin --email <address>: the first administrator of an installation.
+var createAdmin = CreateAdminCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(createAdmin is null ? args : []);
+if (createAdmin is not null)
+{
+    CreateAdminCommand.ConfigureHost(builder);
+}
 
 builder.AddOperations();
 builder.AddApiConventions();
@@ -26,11 +33,18 @@ builder.AddPersistence();
 builder.AddWorkflows();
 builder.AddReview();
 builder.AddAccounts();
+builder.AddUsers();
 builder.AddDemoData();
 builder.AddMessaging();
 builder.AddWebUi();
 
 var app = builder.Build();
+
+if (createAdmin is not null)
+{
+    Environment.ExitCode = await createAdmin.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
+    return;
+}
 
 app.UseOperations();
 app.UseApiConventions();
@@ -41,6 +55,8 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapHealth();
 app.MapAuth();
+app.MapAccounts();
+app.MapUsers();
 app.MapCommittees();
 app.MapPlans();
 app.MapFlags();
