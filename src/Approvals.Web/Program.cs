@@ -7,7 +7,7 @@ using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
-using Approvals.Web.Features.Users;
+using Approvals.Web.Features.Administration;
 using Approvals.Web.Features.Workflow;
 using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;

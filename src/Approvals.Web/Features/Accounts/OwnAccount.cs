@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Approvals.Persistence;
-using Approvals.Web.Features.Users;
+using Approvals.Web.Features.Administration;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

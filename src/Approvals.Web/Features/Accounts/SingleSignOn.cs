@@ -3,7 +3,7 @@ using System.Text.Json;
 using Approvals.Core.Accounts;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
-using Approvals.Web.Features.Users;
+using Approvals.Web.Features.Administration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;

@@ -4,7 +4,7 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Approvals.Web.Features.Users;
+namespace Approvals.Web.Features.Administration;
 
 public static class UsersExtensions
 {

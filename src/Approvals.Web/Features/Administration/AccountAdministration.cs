@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Approvals.Web.Features.Users;
+namespace Approvals.Web.Features.Administration;
 
 public enum AccountStatus
 {

@@ -5,7 +5,7 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Persistence;
 using FluentValidation;
 
-namespace Approvals.Web.Features.Users;
+namespace Approvals.Web.Features.Administration;
 
 /// <summary>
 /// <c>dotnet Approvals.Web.dll create-admin --email &lt;address&gt; [--name "&lt;name&gt;"]</c>: creates an active

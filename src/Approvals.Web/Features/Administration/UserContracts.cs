@@ -4,7 +4,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
-namespace Approvals.Web.Features.Users;
+namespace Approvals.Web.Features.Administration;
 
 /// <summary>An account as the administration API shows it.</summary>
 public sealed record UserResponse(
