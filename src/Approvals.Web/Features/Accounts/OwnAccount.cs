@@ -39,6 +39,13 @@ public sealed class OwnAccount(
     AuthenticationSettings authentication,
     TimeProvider clock)
 {
+    /// <summary>Whether the link can still be used, without using it: the page says so before the person types a password.</summary>
+    public async Task<bool> LinkIsOpenAsync(string? token, CancellationToken ct)
+    {
+        var invitation = await Invitations.FindOpenAsync(db, token, clock.GetUtcNow().UtcDateTime, ct);
+        return invitation is not null && await db.Users.AnyAsync(u => u.Id == invitation.UserId && u.DeactivatedUtc == null, ct);
+    }
+
     /// <summary>
     /// Sets the password of the invited account and uses the link up. Every earlier session of the account ends
     /// (a new security stamp). A weak password leaves the link open to try again.

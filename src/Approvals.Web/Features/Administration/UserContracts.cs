@@ -92,9 +92,9 @@ internal sealed class RolesValidator<T> : AbstractValidator<T>
                 return;
             }
 
-            foreach (var (field, message) in AccountRules.Check(list, committee(input)))
+            foreach (var (field, code, message) in AccountRules.Check(list, committee(input)))
             {
-                context.AddFailure(field, message);
+                context.AddFailure(new FluentValidation.Results.ValidationFailure(field, message) { ErrorCode = code });
             }
         });
     }
