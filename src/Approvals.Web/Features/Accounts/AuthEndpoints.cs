@@ -25,7 +25,7 @@ public static class AuthEndpoints
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts");
-        group.MapPost("/login", Login).AllowAnonymous().Validate<LoginRequest>();
+        group.MapPost("/login", Login).AllowAnonymous().AddEndpointFilter<LocalPasswordsOnly>().Validate<LoginRequest>();
         group.MapGet("/me", Me);
     }
 

@@ -24,7 +24,7 @@ public sealed class SessionTests(ApprovalsApp app) : IClassFixture<ApprovalsApp>
     [Fact]
     public async Task Signing_out_on_the_page_ends_the_cookie_even_when_it_is_replayed()
     {
-        var browser = new RawBrowser(app.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false }));
+        var browser = RawBrowser.For(app);
         var form = await (await browser.Send(HttpMethod.Get, "/log-ind")).Content.ReadAsStringAsync();
         var signedIn = await browser.Send(HttpMethod.Post, "/log-ind", new()
         {
@@ -101,43 +101,5 @@ public sealed class SessionTests(ApprovalsApp app) : IClassFixture<ApprovalsApp>
         var response = await client.Post("/log-ind", await client.Html("/log-ind"), new() { ["Input.Email"] = email, ["Input.Password"] = password });
         Assert.DoesNotContain("/log-ind", response.RequestMessage!.RequestUri!.AbsolutePath);
         return client;
-    }
-
-    /// <summary>A browser without script whose cookies the test can read and set: it sends them itself and follows no redirect.</summary>
-    private sealed class RawBrowser(HttpClient http)
-    {
-        public Dictionary<string, string> Cookies { get; } = [];
-
-        public async Task<HttpResponseMessage> Send(HttpMethod method, string path, Dictionary<string, string>? form = null)
-        {
-            var request = new HttpRequestMessage(method, path);
-            if (Cookies.Count > 0)
-            {
-                request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
-            }
-
-            if (form is not null)
-            {
-                request.Content = new FormUrlEncodedContent(form);
-            }
-
-            var response = await http.SendAsync(request);
-            foreach (var header in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
-            {
-                var pair = header.Split(';')[0];
-                var name = pair[..pair.IndexOf('=')];
-                var value = pair[(pair.IndexOf('=') + 1)..];
-                if (value.Length == 0 || header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase))
-                {
-                    Cookies.Remove(name);
-                }
-                else
-                {
-                    Cookies[name] = value;
-                }
-            }
-
-            return response;
-        }
     }
 }
