@@ -51,8 +51,6 @@ public sealed class SingleSignOn(
     /// <summary>The <c>amr</c> value of sessions begun through single sign-on.</summary>
     public const string Method = "external";
 
-    public const string SignInPath = "/log-ind/organisation";
-
     public const string NoAccessPath = "/ingen-adgang";
 
     /// <summary>

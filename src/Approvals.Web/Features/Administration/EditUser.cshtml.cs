@@ -44,13 +44,14 @@ public sealed class EditUserModel(AccountAdministration accounts, IValidator<Use
         if (outcome.Invitation is { } invitation)
         {
             tempData[nameof(InvitationUrl)] = invitation.Url;
-            tempData[nameof(InvitationExpires)] = invitation.ExpiresUtc.ToString("O", CultureInfo.InvariantCulture);
+            // Not an ISO date alone: TempData would read that back as a DateTime, not the string this property is.
+            tempData[nameof(InvitationExpires)] = "utc:" + invitation.ExpiresUtc.ToString("O", CultureInfo.InvariantCulture);
             tempData[nameof(InvitationEmailed)] = outcome.Emailed;
         }
     }
 
     public DateTime? InvitationExpiresUtc =>
-        DateTime.TryParse(InvitationExpires, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        DateTime.TryParse(InvitationExpires?.Replace("utc:", "", StringComparison.Ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {

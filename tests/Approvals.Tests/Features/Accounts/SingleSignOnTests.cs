@@ -11,6 +11,7 @@ namespace Approvals.Tests.Features.Accounts;
 /// by hand as a browser would: app → provider's authorization endpoint → its sign-in page → back to the app's
 /// callback with a code, which the app redeems at the provider's token endpoint with PKCE and its client secret.
 /// </summary>
+[Collection(SingleSignOnCollection.Name)]
 public sealed class SingleSignOnTests(SingleSignOnTests.Fixture fixture) : IClassFixture<SingleSignOnTests.Fixture>
 {
     private const string SecretariesGroup = "3f6c1a52-sou-sekretaerer";
@@ -221,4 +222,14 @@ public sealed class SingleSignOnTests(SingleSignOnTests.Fixture fixture) : IClas
         var location = response.Headers.Location!;
         return location.IsAbsoluteUri || relativeTo is null ? location : new Uri(relativeTo, location);
     }
+}
+
+/// <summary>
+/// Single sign-on tests run alone, after the rest: each sign-in is several requests between the app and the provider
+/// in this process, which a machine busy with hundreds of other tests can stretch past the handler's timeouts.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SingleSignOnCollection
+{
+    public const string Name = "single-sign-on";
 }
