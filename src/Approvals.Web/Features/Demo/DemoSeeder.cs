@@ -40,6 +40,11 @@ internal sealed class DemoSeeder(IServiceProvider services, WorkflowRuntime work
         }
 
         var created = await SeedAccounts(users);
+        if (await db.Plans.AnyAsync(cancellationToken))
+        {
+            logger.LogInformation("Demo data: {Accounts} account(s) created; the database already holds plans, so the seed's plans are not added.", created);
+            return;
+        }
 
         var seed = SeedFile.Load();
         var now = clock.GetUtcNow().UtcDateTime;

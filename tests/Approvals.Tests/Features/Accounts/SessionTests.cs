@@ -77,7 +77,7 @@ public sealed class SessionTests(ApprovalsApp app) : IClassFixture<ApprovalsApp>
     [Fact]
     public async Task A_deactivation_on_one_instance_reaches_the_other_within_60_seconds()
     {
-        await using var b = ApprovalsApp.On(app.Database);
+        await using var b = ApprovalsApp.On(new KeptDatabase(app.Database)); // the class fixture keeps using the database afterwards
         _ = b.Server;
         var admin = await app.ClientFor(Users.Administrator);
         var created = await Onboard(app, admin, ["Coordinator"]);
