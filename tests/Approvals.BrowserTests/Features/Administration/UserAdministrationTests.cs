@@ -56,7 +56,7 @@ public sealed class UserAdministrationTests(BrowserApp app)
         await BrowserApp.SignIn(colleague, email, "Kultur-og-fritid-2026");
         await Expect(colleague.GetByRole(AriaRole.Heading, new() { Name = "Mine planer" })).ToBeVisibleAsync();
         await Expect(colleague.GetByRole(AriaRole.Link, new() { Name = "Brugere", Exact = true })).ToHaveCountAsync(0);
-        await colleague.Locator(".who__name").ClickAsync();
+        await colleague.GetByRole(AriaRole.Link, new() { Name = "Min konto" }).ClickAsync();
         await Expect(colleague.GetByRole(AriaRole.Heading, new() { Name = "Min konto" })).ToBeVisibleAsync();
         await Expect(colleague.Locator(".details")).ToContainTextAsync("Kultur- og Fritidsudvalget");
         await Accessibility.AssertNoSeriousViolations(colleague);
