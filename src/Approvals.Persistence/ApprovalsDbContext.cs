@@ -36,6 +36,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<AccountChange> AccountChanges => Set<AccountChange>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
         // Every DateTime in the model is UTC. PostgreSQL (timestamptz) refuses to write any other kind, and
@@ -52,6 +58,46 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.Property(u => u.DisplayName).HasMaxLength(200);
             b.Property(u => u.CommitteeCode).HasMaxLength(8);
+            b.Ignore(u => u.Active);
+        });
+
+        builder.Entity<AccountSession>(b =>
+        {
+            b.ToTable("AccountSessions");
+            b.HasKey(s => s.Id);
+            b.Property(s => s.UserId).HasMaxLength(64);
+            b.Property(s => s.Scheme).HasMaxLength(64);
+            b.Property(s => s.Method).HasMaxLength(32);
+            b.Property(s => s.SecurityStamp).HasMaxLength(64);
+            b.HasIndex(s => s.UserId);
+            b.HasIndex(s => s.CreatedUtc);
+        });
+
+        builder.Entity<Invitation>(b =>
+        {
+            b.ToTable("Invitations");
+            b.HasKey(i => i.Id);
+            b.Property(i => i.UserId).HasMaxLength(64);
+            b.Property(i => i.TokenHash).HasMaxLength(64);
+            b.Property(i => i.CreatedById).HasMaxLength(64);
+            // Redeeming and revoking both write UsedUtc/RevokedUtc: whichever saves second finds them changed and fails.
+            b.Property(i => i.UsedUtc).IsConcurrencyToken();
+            b.Property(i => i.RevokedUtc).IsConcurrencyToken();
+            b.HasIndex(i => i.TokenHash).IsUnique();
+            b.HasIndex(i => i.UserId);
+        });
+
+        builder.Entity<AccountChange>(b =>
+        {
+            b.ToTable("AccountChanges");
+            b.HasKey(c => c.Id);
+            b.Property(c => c.UserId).HasMaxLength(64);
+            b.Property(c => c.Action).HasMaxLength(32);
+            b.Property(c => c.ActorId).HasMaxLength(64);
+            b.Property(c => c.ActorName).HasMaxLength(200);
+            b.Property(c => c.Before).HasMaxLength(4000);
+            b.Property(c => c.After).HasMaxLength(4000);
+            b.HasIndex(c => c.UserId);
         });
 
         // A plan's content is one document: always read and written whole, frozen whole into revisions,

@@ -12,6 +12,7 @@ using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Security;
+using Approvals.Web.Features.Administration;
 using Approvals.Web.Features.Workflow;
 using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
@@ -23,7 +24,13 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// dotnet Approvals.Web.dll create-admin --email <address>: the first administrator of an installation.
+var createAdmin = CreateAdminCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(createAdmin is null ? args : []);
+if (createAdmin is not null)
+{
+    CreateAdminCommand.ConfigureHost(builder);
+}
 
 builder.AddSecurity();
 builder.AddOperations();
@@ -35,12 +42,19 @@ builder.AddWorkflows();
 builder.AddReview();
 builder.AddComments();
 builder.AddAccounts();
+builder.AddUsers();
 builder.AddDemoData();
 builder.AddMessaging();
 builder.AddDocuments();
 builder.AddWebUi();
 
 var app = builder.Build();
+
+if (createAdmin is not null)
+{
+    Environment.ExitCode = await createAdmin.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
+    return;
+}
 
 app.UseSecurity();
 app.UseOperations();
@@ -53,6 +67,8 @@ app.UseAuthorization();
 app.MapApiReference();
 app.MapHealth();
 app.MapAuth();
+app.MapAccounts();
+app.MapUsers();
 app.MapCommittees();
 app.MapPlans();
 app.MapDocuments();

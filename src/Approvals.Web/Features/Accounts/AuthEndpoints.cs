@@ -33,7 +33,7 @@ public static class AuthEndpoints
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts");
-        group.MapPost("/login", Login).AllowAnonymous().Validate<LoginRequest>()
+        group.MapPost("/login", Login).AllowAnonymous().AddEndpointFilter<LocalPasswordsOnly>().Validate<LoginRequest>()
             .WithMetadata(new SignInAttemptsAttribute())
             .WithName("login")
             .WithSummary("Sign in with e-mail and password for a bearer token")
@@ -43,6 +43,7 @@ public static class AuthEndpoints
                 "Attempts are limited per client address and per account: past the limit the answer is 429 with Retry-After.")
             .Produces<AccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/me", Me)
             .WithName("getCurrentUser")

@@ -76,6 +76,12 @@ public static class PlanEndpoints
             query = query.Where(p => p.Stage == stage);
         }
 
+        if (!http.User.HasAnyRole())
+        {
+            // An account without a role (a new one, or one whose roles were taken away) reads no plan.
+            return TypedResults.Ok(new List<PlanSummary>());
+        }
+
         if (http.User.IsOnlySecretary())
         {
             var own = http.User.CommitteeCode();

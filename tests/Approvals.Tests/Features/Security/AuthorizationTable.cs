@@ -63,6 +63,8 @@ public sealed record Rule(string Name, Func<Caller, bool> Allows, HttpStatusCode
     public static readonly Rule CouncilApprovers = new("council approvers", c => c == Caller.CouncilApprover);
 
     /// <summary>Replies: the reviewers of the plan's stage (administrative review) and the committee's secretary.</summary>
+    public static readonly Rule Administrators = new("administrators", c => c == Caller.Administrator);
+
     public static readonly Rule StageReviewersOrSecretary = new("the stage's reviewers and the committee's secretary", c => c is Caller.AdministrativeReviewer or Caller.OwnSecretary);
 }
 
@@ -102,6 +104,36 @@ public static class AuthorizationTable
         Page("GET /log-ud", Rule.SignedIn, HttpStatusCode.OK, Get("/log-ud")),
         Page("POST /log-ud", Rule.SignedIn, HttpStatusCode.Redirect, (a, c) => a.Form(c, "/log-ud", []), fresh: true),
         Page("GET /adgang-naegtet", Rule.Anyone, HttpStatusCode.Forbidden, Get("/adgang-naegtet")),
+        Page("GET /ingen-adgang", Rule.Anyone, HttpStatusCode.Forbidden, Get("/ingen-adgang")),
+        Api("POST /api/auth/logout", Rule.SignedIn, HttpStatusCode.NoContent, (a, _) => Get(HttpMethod.Post, "/api/auth/logout"), fresh: true),
+        Api("POST /api/account/set-password", Rule.Anyone, HttpStatusCode.BadRequest, (a, _) => Json(HttpMethod.Post, "/api/account/set-password", new { token = "forged", password = "Et langt nyt kodeord 2026" })),
+        Api("POST /api/account/password", Rule.SignedIn, HttpStatusCode.BadRequest, (a, _) => Json(HttpMethod.Post, "/api/account/password", new { currentPassword = "forkert", newPassword = "" })),
+        Page("GET /adgangskode/ny", Rule.Anyone, HttpStatusCode.OK, Get("/adgangskode/ny?token=forged")),
+        Page("POST /adgangskode/ny", Rule.Anyone, HttpStatusCode.OK, (a, c) => a.Form(c, "/adgangskode/ny?token=forged", new() { ["Input.Password"] = "" })),
+        Page("GET /konto", Rule.SignedIn, HttpStatusCode.OK, Get("/konto")),
+        Page("POST /konto?handler=Password", Rule.SignedIn, HttpStatusCode.OK, (a, c) => a.Form(c, "/konto?handler=Password", new() { ["Input.CurrentPassword"] = "" })),
+        // Single sign-on is off in the table's app: its pages answer 404 (the plain GET goes back to the sign-in page).
+        Page("GET /log-ind/organisation", Rule.Anyone, HttpStatusCode.Redirect, Get("/log-ind/organisation")),
+        Page("POST /log-ind/organisation", Rule.Anyone, HttpStatusCode.NotFound, (a, c) => a.Form(c, "/log-ind/organisation", [])),
+        Page("GET /log-ind/organisation?handler=Done", Rule.Anyone, HttpStatusCode.NotFound, Get("/log-ind/organisation?handler=Done")),
+
+        // Account administration: each change on an account of its own
+        Api("GET /api/users", Rule.Administrators, HttpStatusCode.OK, Get("/api/users")),
+        Api("POST /api/users", Rule.Administrators, HttpStatusCode.Created, (a, _) => Json(HttpMethod.Post, "/api/users", AuthorizationTableApp.NewAccountInput())),
+        Api("GET /api/users/{id}", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Get, $"/api/users/{await a.NewAccount()}")),
+        Api("PUT /api/users/{id}", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Json(HttpMethod.Put, $"/api/users/{await a.NewAccount()}", new { name = "Omdøbt", roles = new[] { "Coordinator" } })),
+        Api("POST /api/users/{id}/deactivate", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Post, $"/api/users/{await a.NewAccount()}/deactivate")),
+        Api("POST /api/users/{id}/activate", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Post, $"/api/users/{await a.NewAccount(deactivated: true)}/activate")),
+        Api("POST /api/users/{id}/invitation", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Post, $"/api/users/{await a.NewAccount()}/invitation")),
+        Api("GET /api/users/{id}/history", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Get, $"/api/users/{await a.NewAccount()}/history")),
+        Page("GET /admin/brugere", Rule.Administrators, HttpStatusCode.OK, Get("/admin/brugere")),
+        Page("GET /admin/brugere/ny", Rule.Administrators, HttpStatusCode.OK, Get("/admin/brugere/ny")),
+        Page("POST /admin/brugere/ny", Rule.Administrators, HttpStatusCode.OK, (a, c) => a.Form(c, "/admin/brugere/ny", new() { ["Input.Email"] = "" })),
+        Page("GET /admin/brugere/{id}", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Get, $"/admin/brugere/{await a.NewAccount()}")),
+        Page("POST /admin/brugere/{id}", Rule.Administrators, HttpStatusCode.OK, async (a, c) => await a.Form(c, $"/admin/brugere/{await a.NewAccount()}", new() { ["Input.Name"] = "" })),
+        .. new[] { "Deactivate", "Activate", "Invite" }
+            .Select(handler => Page($"POST /admin/brugere/{{id}}?handler={handler}", Rule.Administrators, HttpStatusCode.Redirect,
+                async (a, c) => await a.Form(c, $"/admin/brugere/{await a.NewAccount(deactivated: handler == "Activate")}?handler={handler}", []))),
 
         // Committees, workflows, health, the API description
         Api("GET /api/committees", Rule.SignedIn, HttpStatusCode.OK, Get("/api/committees")),
@@ -200,8 +232,8 @@ public static class AuthorizationTable
     private static Case Api(string endpoint, Rule rule, HttpStatusCode? allowed, Func<AuthorizationTableApp, Caller, Task<HttpRequestMessage>> request, string? variant = null) =>
         new(endpoint, variant is null ? endpoint : $"{endpoint} ({variant})", rule, request, allowed);
 
-    private static Case Api(string endpoint, Rule rule, HttpStatusCode? allowed, Func<AuthorizationTableApp, Caller, HttpRequestMessage> request) =>
-        Api(endpoint, rule, allowed, (a, c) => Task.FromResult(request(a, c)));
+    private static Case Api(string endpoint, Rule rule, HttpStatusCode? allowed, Func<AuthorizationTableApp, Caller, HttpRequestMessage> request, bool fresh = false) =>
+        new(endpoint, endpoint, rule, (a, c) => Task.FromResult(request(a, c)), allowed, fresh);
 
     private static Case Page(string route, Rule rule, HttpStatusCode? allowed, Func<AuthorizationTableApp, Caller, Task<HttpRequestMessage>> request, string? variant = null, bool fresh = false) =>
         new($"PAGE {route}", variant is null ? $"PAGE {route}" : $"PAGE {route} ({variant})", rule, request, allowed, fresh);

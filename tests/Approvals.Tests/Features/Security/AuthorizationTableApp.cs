@@ -79,6 +79,37 @@ public sealed class AuthorizationTableApp : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
     }
 
+    /// <summary>A token of a sign-in of its own (the app's <c>TokenFor</c> hands every test the same one).</summary>
+    private async Task<string> FreshToken(string email)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/auth/login", new { email, password = DemoAccounts.Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>The body of <c>POST /api/users</c> for a new coordinator with an address no one has.</summary>
+    public static object NewAccountInput() =>
+        new { email = $"ny-{Guid.NewGuid():N}@example.org", name = "Ny Bruger", roles = new[] { "Coordinator" } };
+
+    /// <summary>A fresh account, created by the administrator through the API (and deactivated, if asked); its id.</summary>
+    public async Task<string> NewAccount(bool deactivated = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users") { Content = JsonContent.Create(NewAccountInput()) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[Caller.Administrator]);
+        using var response = await _http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Creating an account answered {(int)response.StatusCode}");
+        var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").ToString();
+        if (deactivated)
+        {
+            using var deactivate = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{id}/deactivate");
+            deactivate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[Caller.Administrator]);
+            using var done = await _http.SendAsync(deactivate);
+            Assert.True(done.IsSuccessStatusCode, $"Deactivating an account answered {(int)done.StatusCode}");
+        }
+
+        return id;
+    }
+
     public Task DisposeAsync() => ((IAsyncLifetime)App).DisposeAsync();
 
     /// <summary>A form post as the caller's browser would send it; the runner adds the session's antiforgery token.</summary>
@@ -104,6 +135,13 @@ public sealed class AuthorizationTableApp : IAsyncLifetime
         }
         else if (_tokens.TryGetValue(caller, out var token))
         {
+            // A case that ends its session (signing out) gets a token of its own, so the others keep theirs.
+            if (@case.FreshSession)
+            {
+                token = await FreshToken(EmailOf(caller));
+                token = caller == Caller.Tampered ? Tamper(token) : token;
+            }
+
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
