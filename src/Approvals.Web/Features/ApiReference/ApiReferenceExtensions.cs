@@ -39,7 +39,7 @@ public static class ApiReferenceExtensions
 
         var docs = app.MapGroup(ReferencePath).AllowAnonymous().ExcludeFromDescription()
             .WithMetadata(new ContentSecurityPolicyMetadata(ReferencePolicy));
-        docs.MapGet("/", () => Results.Content(Page, "text/html; charset=utf-8"));
+        docs.MapGet("/", (HttpContext http) => Results.Content(PageFor(http.Request.PathBase), "text/html; charset=utf-8"));
         docs.MapGet("/approvals-docs.js", () => Results.Content(Configuration, "text/javascript; charset=utf-8"));
         docs.MapGet("/scalar.js", ScalarScript);
     }
@@ -48,27 +48,31 @@ public static class ApiReferenceExtensions
     public static string BaseUrl(IConfiguration configuration) =>
         configuration["App:BaseUrl"] is { Length: > 0 } url ? url : MessagingExtensions.DefaultBaseUrl;
 
-    // Relative addresses, so the page also works under a path base.
-    private const string Page = """
-        <!doctype html>
-        <html lang="en">
-        <head>
-          <meta charset="utf-8">
-          <meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>Approvals API reference</title>
-        </head>
-        <body>
-          <div id="app"></div>
-          <script src="docs/scalar.js"></script>
-          <script src="docs/approvals-docs.js"></script>
-        </body>
-        </html>
-        """;
+    // Addresses from the path base, so the page works at /api/docs and /api/docs/ alike, and behind a proxy's prefix.
+    private static string PageFor(PathString pathBase)
+    {
+        var root = System.Net.WebUtility.HtmlEncode(pathBase.Value ?? "");
+        return $$"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>Approvals API reference</title>
+            </head>
+            <body>
+              <div id="app" data-document="{{root}}{{DocumentPath}}"></div>
+              <script src="{{root}}{{ReferencePath}}/scalar.js"></script>
+              <script src="{{root}}{{ReferencePath}}/approvals-docs.js"></script>
+            </body>
+            </html>
+            """;
+    }
 
     // Nothing leaves the app: no web fonts, no telemetry, no AI agent, no request proxy.
     private const string Configuration = """
         Scalar.createApiReference('#app', {
-          sources: [{ title: 'Approvals API', url: new URL('../openapi/v1.json', document.baseURI).toString() }],
+          sources: [{ title: 'Approvals API', url: new URL(document.getElementById('app').dataset.document, document.baseURI).toString() }],
           withDefaultFonts: false,
           telemetry: false,
           agent: { disabled: true },

@@ -6,6 +6,7 @@ public static class ApiTags
     public static IReadOnlyList<(string Name, string Description)> All { get; } =
     [
         ("Accounts", "Signing in for a bearer token, and who you are. There is no self-registration: an administrator makes accounts."),
+        ("Users", "For administrators: accounts, their roles and committee, invitations, deactivation and each account's history."),
         ("Committees", "The city's standing committees, each of which writes one action plan."),
         ("Plans", "Committee action plans: list them, read one with its ETag, start a draft and change it (If-Match required)."),
         ("Flags", "What a plan's content still lacks: goals without a real indicator, number or text, in Danish or English."),

@@ -143,7 +143,11 @@ public static class AuthorizationTable
         Page("GET /arbejdsgange", Rule.SignedIn, HttpStatusCode.OK, Get("/arbejdsgange")),
         Api("* /health/live", Rule.Anyone, HttpStatusCode.OK, Get("/health/live")),
         Api("* /health/ready", Rule.Anyone, HttpStatusCode.OK, Get("/health/ready")),
-        Api("GET /openapi/{documentName}.json", Rule.SignedIn, HttpStatusCode.OK, Get("/openapi/v1.json")),
+        // The API's description and its reference hold no data: anyone may read them.
+        Api("GET /openapi/{documentName}.json", Rule.Anyone, HttpStatusCode.OK, Get("/openapi/v1.json")),
+        Api("GET /api/docs", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs")),
+        Api("GET /api/docs/scalar.js", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs/scalar.js")),
+        Api("GET /api/docs/approvals-docs.js", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs/approvals-docs.js")),
 
         // Plans
         Api("GET /api/plans", Rule.SignedIn, HttpStatusCode.OK, Get("/api/plans")),
