@@ -34,6 +34,8 @@ if (createAdmin is not null)
 
 builder.AddSecurity();
 builder.AddOperations();
+builder.AddTelemetry();
+builder.AddDeliveryOverview();
 builder.AddApiConventions();
 builder.AddApiReference();
 builder.AddPersistence();
@@ -66,6 +68,7 @@ app.UseAuthorization();
 
 app.MapApiReference();
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapAccounts();
 app.MapUsers();
@@ -79,6 +82,7 @@ app.MapReview();
 app.MapComments();
 app.MapChanges();
 app.MapNotifications();
+app.MapOperations();
 app.MapWebUi();
 
 app.Run();

@@ -199,6 +199,7 @@ internal sealed class NotificationMailer(
     private async Task RetryLaterAsync(ApprovalsDbContext db, Notification notification, Exception error)
     {
         var message = Truncate($"{error.GetType().Name}: {error.Message}");
+        Operations.ApprovalsTelemetry.EmailFailed(gaveUp: notification.EmailAttempts >= _smtp.MaxAttempts);
         if (notification.EmailAttempts >= _smtp.MaxAttempts)
         {
             logger.LogError("Giving up e-mailing notification {Id} after {Attempts} attempts; it stays in the inbox. {Error}",
