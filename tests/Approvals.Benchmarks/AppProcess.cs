@@ -159,11 +159,12 @@ public sealed class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    // A cold start (schema, demo data, first JIT) takes seconds on an idle machine and over a minute on a loaded one.
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(180))
         {
             if (_process.HasExited)
             {
@@ -190,7 +191,7 @@ public sealed class AppProcess : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new TimeoutException($"The app did not report ready at {Address}health/ready within 90 s:{Environment.NewLine}{RecentOutput()}");
+        throw new TimeoutException($"The app did not report ready at {Address}health/ready within 180 s:{Environment.NewLine}{RecentOutput()}");
     }
 
     private void Keep(string? line)

@@ -41,7 +41,9 @@ public sealed record CommentOutcome(
 /// </summary>
 public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock)
 {
-    private const int Attempts = 3;
+    // Enough for a burst of replies at once on PostgreSQL, where they really run side by side (four at once lost a
+    // reply with three attempts); each retry waits a little, at random, so the writers do not collide again in step.
+    private const int Attempts = 10;
 
     public Task<CommentOutcome> WriteAsync(Guid planId, ClaimsPrincipal user, CommentAnchor anchor, string text, CancellationToken ct) =>
         Change(planId, null, user, async (plan, _, actor, definition, now) =>
@@ -158,6 +160,8 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
                 {
                     return new CommentOutcome(CommentStatusCode.Conflict, plan, comment);
                 }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), ct);
             }
         }
     }

@@ -30,6 +30,15 @@ public static class SecurityExtensions
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The policy with single sign-on configured: the sign-in and sign-out forms post to the app, which redirects to the
+    /// organisation's provider, and browsers hold such redirects to form-action too, so the provider's origin is named.
+    /// </summary>
+    public static string ContentSecurityPolicyFor(string? singleSignOnAuthority) =>
+        Uri.TryCreate(singleSignOnAuthority, UriKind.Absolute, out var authority) && authority.Scheme is "https" or "http"
+            ? ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {authority.GetLeftPart(UriPartial.Authority)}", StringComparison.Ordinal)
+            : ContentSecurityPolicy;
+
     /// <summary>A year: browsers then reach the app over HTTPS only, even from a typed http:// address.</summary>
     public const string StrictTransportSecurity = "max-age=31536000";
 
@@ -69,6 +78,7 @@ public static class SecurityExtensions
             app.UseForwardedHeaders();
         }
 
+        var policy = ContentSecurityPolicyFor(app.Configuration["Authentication:Oidc:Authority"]);
         app.Use((context, next) =>
         {
             // On starting, not now: the exception handler clears the headers of a failed response before the error page.
@@ -76,7 +86,7 @@ public static class SecurityExtensions
             {
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy =
-                    context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicyMetadata>()?.Policy ?? ContentSecurityPolicy;
+                    context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicyMetadata>()?.Policy ?? policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";

@@ -62,4 +62,14 @@ public sealed class SecurityHeadersTests(ApprovalsApp app)
         Assert.Equal([SecurityExtensions.StrictTransportSecurity], page.Headers.GetValues("Strict-Transport-Security"));
         Assert.Equal([SecurityExtensions.StrictTransportSecurity], api.Headers.GetValues("Strict-Transport-Security"));
     }
+
+    [Fact]
+    public void With_single_sign_on_forms_may_lead_to_the_provider_and_nowhere_else()
+    {
+        var policy = SecurityExtensions.ContentSecurityPolicyFor("https://login.example.org/tenant/v2.0");
+
+        Assert.Contains("form-action 'self' https://login.example.org;", policy);
+        Assert.Equal(SecurityExtensions.ContentSecurityPolicy, SecurityExtensions.ContentSecurityPolicyFor(null));
+        Assert.Equal(SecurityExtensions.ContentSecurityPolicy, SecurityExtensions.ContentSecurityPolicyFor("javascript:alert(1)"));
+    }
 }
