@@ -36,6 +36,10 @@ public abstract class TestDatabase
         return Postgres();
     }
 
+    /// <summary>A fresh SQLite file whatever the pass: for tests of what only SQLite does (the write gate).</summary>
+    public static TestDatabase Sqlite() =>
+        new SqliteTestDatabase(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N")));
+
     /// <summary>A fresh PostgreSQL database whatever the pass: for tests of what only PostgreSQL does.</summary>
     public static TestDatabase Postgres()
     {

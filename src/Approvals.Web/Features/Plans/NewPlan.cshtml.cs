@@ -14,7 +14,7 @@ namespace Approvals.Web.Features.Plans;
 /// <summary>A secretary starts a draft for their own committee, then fills it in on the edit page.</summary>
 [Authorize(Policy = Policies.WritePlans)]
 public sealed class NewPlanModel(
-    ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
+    ApprovalsDbContext db, WorkflowRuntime workflows, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
     : PageModel
 {
     [BindProperty]
@@ -40,10 +40,7 @@ public sealed class NewPlanModel(
 
         var plan = workflows.StartPlan(Committee, input.Title!, User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
         db.Plans.Add(plan);
-        using (await writes.EnterAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-        }
+        await db.SaveChangesAsync(ct);
         TempData[nameof(EditPlanModel.Status)] = t["New.Created"].Value;
         return RedirectToPage("/Plans/EditPlan", new { id = plan.Id });
     }

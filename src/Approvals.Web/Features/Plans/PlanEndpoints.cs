@@ -81,7 +81,7 @@ public static class PlanEndpoints
     }
 
     private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult>> Create(
-        PlanInput input, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+        PlanInput input, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
     {
         var committee = Committee.Find(input.Committee)!;
         if (!http.User.CanWrite(committee.Code))
@@ -91,10 +91,7 @@ public static class PlanEndpoints
 
         var plan = workflows.StartPlan(committee, input.Title!, http.User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
         db.Plans.Add(plan);
-        using (await writes.EnterAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-        }
+        await db.SaveChangesAsync(ct);
 
         http.Response.Headers.ETag = ETags.For(plan);
         return TypedResults.CreatedAtRoute(PlanResponse.From(plan), "GetPlan", new { id = plan.Id });
@@ -102,7 +99,7 @@ public static class PlanEndpoints
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult, ValidationProblem>> Update(
         Guid id, PlanInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
-        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
@@ -133,10 +130,7 @@ public static class PlanEndpoints
         try
         {
             plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
-            using (await writes.EnterAsync(ct))
-            {
-                await db.SaveChangesAsync(ct);
-            }
+            await db.SaveChangesAsync(ct);
         }
         catch (PlanNotEditableException)
         {

@@ -1,0 +1,178 @@
+using Approvals.Persistence;
+using Approvals.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Approvals.Tests.Persistence;
+
+/// <summary>
+/// The "claim due rows" piece on the real database (SQLite, and PostgreSQL in the second pass), over inbox
+/// entries that no mailer touches (no SMTP server is configured). Two <see cref="RowLeases{TRow, TKey}"/> are two
+/// instances of one worker; abandoning one is a process that dies.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class RowLeasesTests(ApprovalsApp app)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private RowLeases<Notification, Guid> Worker(TimeSpan lease) =>
+        new(app.Services.GetRequiredService<IServiceScopeFactory>(), lease, TimeProvider.System, NullLogger.Instance);
+
+    [Fact]
+    public async Task Of_two_instances_claiming_the_same_rows_each_row_goes_to_exactly_one()
+    {
+        var rows = await Rows(40);
+        await using var a = Worker(TimeSpan.FromMinutes(1));
+        await using var b = Worker(TimeSpan.FromMinutes(1));
+
+        var claims = await Task.WhenAll(Claim(a, rows), Claim(b, rows));
+
+        Assert.Empty(claims[0].Intersect(claims[1]));
+        Assert.Equal(rows.Order(), claims[0].Concat(claims[1]).Order());
+        var tokens = await app.WithDb(db => db.Notifications.Where(n => rows.Contains(n.Id)).ToDictionaryAsync(n => n.Id, n => n.ClaimToken));
+        Assert.All(claims[0], id => Assert.Equal(a.Token, tokens[id]));
+        Assert.All(claims[1], id => Assert.Equal(b.Token, tokens[id]));
+    }
+
+    [Fact]
+    public async Task A_live_worker_keeps_its_rows_when_its_work_outlasts_the_lease()
+    {
+        var rows = await Rows(3);
+        await using var a = Worker(TimeSpan.FromMilliseconds(600));
+        await using var b = Worker(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(3, (await Claim(a, rows)).Count);
+
+        // Five leases long: without renewal another instance would have taken the rows over long ago.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Empty(await Claim(b, rows));
+        Assert.True(await app.WithDb(db => a.ReleaseAsync(db, rows[0], s => s.SetProperty(n => n.EmailLastError, "done by a"))));
+        Assert.Equal("done by a", await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[0]).Select(n => n.EmailLastError).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task The_rows_of_a_worker_that_died_are_taken_over_when_its_lease_ends_and_its_late_outcome_is_refused()
+    {
+        var rows = await Rows(3);
+        var a = Worker(TimeSpan.FromMilliseconds(800));
+        await using var b = Worker(TimeSpan.FromMilliseconds(800));
+        Assert.Equal(3, (await Claim(a, rows)).Count);
+
+        await a.AbandonAsync();
+        Assert.Empty(await Claim(b, rows));
+
+        var taken = await Eventually.Get(() => Claim(b, rows)!, c => c?.Count == 3, Patience, "the dead worker's rows to be taken over");
+        Assert.Equal(rows.Order(), taken.Order());
+        Assert.False(await app.WithDb(db => a.ReleaseAsync(db, rows[0], s => s.SetProperty(n => n.EmailLastError, "late outcome of the dead worker"))));
+        Assert.Null(await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[0]).Select(n => n.EmailLastError).SingleAsync()));
+        Assert.True(await app.WithDb(db => b.ConfirmAsync(db, rows[0], CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_gives_the_rows_back_at_once()
+    {
+        var rows = await Rows(4);
+        var a = Worker(TimeSpan.FromHours(1));
+        await using var b = Worker(TimeSpan.FromHours(1));
+        Assert.Equal(4, (await Claim(a, rows)).Count);
+        Assert.Empty(await Claim(b, rows));
+
+        await a.DisposeAsync();
+
+        Assert.Equal(4, (await Claim(b, rows)).Count);
+    }
+
+    [Fact]
+    public async Task A_pass_that_ends_without_finishing_its_rows_gives_them_back()
+    {
+        var rows = await Rows(4);
+        await using var a = Worker(TimeSpan.FromHours(1));
+        await using var b = Worker(TimeSpan.FromHours(1));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => app.WithDb<int>(async db =>
+        {
+            await using var claim = await a.ClaimAsync(db, rows, n => n.EmailedUtc == null, CancellationToken.None);
+            await a.ReleaseAsync(db, claim.Keys.Take(1).ToList(), s => s.SetProperty(n => n.EmailedUtc, DateTime.UtcNow));
+            throw new InvalidOperationException("The pass failed half-way.");
+        }));
+
+        Assert.Empty(a.Held);
+        var second = await Claim(b, rows);
+        Assert.Equal(3, second.Count);
+        Assert.DoesNotContain(rows[0], second);
+    }
+
+    [Fact]
+    public async Task A_claim_takes_only_rows_that_are_still_due()
+    {
+        var rows = await Rows(4);
+        await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[1]).ExecuteUpdateAsync(s => s.SetProperty(n => n.EmailedUtc, DateTime.UtcNow)));
+        await using var a = Worker(TimeSpan.FromMinutes(1));
+
+        var claimed = await Claim(a, rows);
+
+        Assert.Equal(rows.Where(r => r != rows[1]).Order(), claimed.Order());
+    }
+
+    [Fact]
+    public async Task Handed_on_rows_are_not_renewed_but_a_graceful_stop_still_gives_them_back()
+    {
+        var rows = await Rows(2);
+        var a = Worker(TimeSpan.FromMilliseconds(800));
+        await using var b = Worker(TimeSpan.FromMilliseconds(800));
+        Assert.Equal(2, (await Claim(a, rows)).Count);
+        a.HandOn([rows[0]]);
+
+        // rows[0] lapses; rows[1] is still held and renewed.
+        var taken = await Eventually.Get(() => Claim(b, rows)!, c => c?.Count > 0, Patience, "the handed-on row to lapse");
+        Assert.Equal([rows[0]], taken);
+
+        var c = Worker(TimeSpan.FromHours(1));
+        var d = Worker(TimeSpan.FromHours(1));
+        var more = await Rows(1);
+        Assert.Single(await Claim(c, more));
+        c.HandOn(more);
+        await c.DisposeAsync();
+        Assert.Single(await Claim(d, more));
+        await d.DisposeAsync();
+        await a.DisposeAsync();
+    }
+
+    [Fact]
+    [Trait(TestTraits.Category, TestTraits.NoDatabase)]
+    public void Back_off_doubles_from_the_base_up_to_the_cap()
+    {
+        var delays = Enumerable.Range(1, 7).Select(a => Backoff.Delay(a, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).TotalSeconds);
+
+        Assert.Equal([1, 2, 4, 8, 16, 30, 30], delays);
+    }
+
+    private Task<List<Guid>> Claim(RowLeases<Notification, Guid> worker, List<Guid> rows) => app.WithDb(async db =>
+    {
+        var claim = await worker.ClaimAsync(db, rows, n => n.EmailedUtc == null, CancellationToken.None);
+        return claim.Keys.ToList();
+    });
+
+    /// <summary>Inbox entries of their own, with no e-mail due, so nothing in the app works on them.</summary>
+    private Task<List<Guid>> Rows(int count) => app.WithDb(async db =>
+    {
+        var eventId = Guid.NewGuid();
+        var rows = Enumerable.Range(0, count).Select(i => new Notification
+        {
+            Id = Guid.CreateVersion7(),
+            EventId = eventId,
+            RecipientId = $"lease-test-{i}",
+            PlanId = Guid.NewGuid(),
+            Kind = "LeaseTest",
+            Subject = "Lease test",
+            Body = "",
+            Link = "",
+            OccurredUtc = DateTime.UtcNow,
+            CreatedUtc = DateTime.UtcNow,
+        }).ToList();
+        db.Notifications.AddRange(rows);
+        await db.SaveChangesAsync();
+        return rows.Select(r => r.Id).ToList();
+    });
+}
