@@ -134,7 +134,7 @@ public sealed class NotificationEmailTests
             TimeSpan.FromSeconds(120), $"all {Mails} e-mails to be sent");
         await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate in flight lands by now
 
-        var subjects = smtp.ReceivedEmail.Select(m => Parse(m).Subject).Where(s => s.StartsWith("Langsom post")).Order().ToList();
+        var subjects = smtp.ReceivedEmail.Select(m => Parse(m).Subject).Where(s => s?.StartsWith("Langsom post") == true).Order().ToList();
         Assert.Equal(Enumerable.Range(1, Mails).Select(i => $"Langsom post {i:00}"), subjects);
     }
 
