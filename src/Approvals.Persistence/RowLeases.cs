@@ -30,9 +30,11 @@ public interface ILeasedRow<out TKey>
 /// <item><b>Renew</b>: while the worker holds rows, their lease is extended every third of it, so work that takes
 /// longer than the lease (a slow mail server) is never taken over while its worker lives, and the lease itself can
 /// be short: a worker that dies leaves its rows for at most one lease.</item>
-/// <item><b>Release</b>: finishing a row (sent, failed with a back-off, handed on) clears the claim in the same
-/// UPDATE that records the outcome, and only while the worker still holds it. <see cref="DisposeAsync"/>, on a
-/// graceful stop, releases what is left, so another instance or the next start takes it over at once.</item>
+/// <item><b>Release</b>: finishing a row (sent, failed with a back-off) clears the claim in the same UPDATE that
+/// records the outcome, and only while the worker still holds it. <see cref="DisposeAsync"/>, on a graceful stop,
+/// releases what is left, so another instance or the next start takes it over at once.</item>
+/// <item><b>Hand on</b>: a row whose outcome someone else records (the in-memory bus's consumer marks a published
+/// row sent) stays held, renewed, until that happens or a deadline passes; then it is free to go again.</item>
 /// </list>
 /// </summary>
 public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
@@ -43,14 +45,17 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     private readonly TimeSpan _lease;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly HashSet<TKey> _held = [];
-    private readonly Dictionary<TKey, DateTime> _handedOn = [];
+    private readonly Expression<Func<TRow, bool>> _pending;
+
+    // The rows held, each with the time to stop renewing it (null while the worker itself is at it).
+    private readonly Dictionary<TKey, DateTime?> _held = [];
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _renewing;
     private bool _disposed;
 
-    public RowLeases(IServiceScopeFactory scopes, TimeSpan lease, TimeProvider clock, ILogger logger)
+    /// <param name="pending">Rows not done yet; a held row that is done no longer needs its lease renewed.</param>
+    public RowLeases(IServiceScopeFactory scopes, TimeSpan lease, TimeProvider clock, ILogger logger, Expression<Func<TRow, bool>>? pending = null)
     {
         if (lease < TimeSpan.FromMilliseconds(30))
         {
@@ -61,6 +66,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         _lease = lease;
         _clock = clock;
         _logger = logger;
+        _pending = pending ?? (_ => true);
     }
 
     /// <summary>This worker's claim token, new for every start of the process.</summary>
@@ -75,7 +81,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         {
             lock (_lock)
             {
-                return [.. _held];
+                return [.. _held.Keys];
             }
         }
     }
@@ -93,7 +99,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            keys = candidates.Where(k => !_held.Contains(k)).ToList();
+            keys = candidates.Where(k => !_held.ContainsKey(k)).ToList();
         }
 
         if (keys.Count == 0)
@@ -121,7 +127,11 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
             .ToListAsync(cancellationToken);
         lock (_lock)
         {
-            _held.UnionWith(won);
+            foreach (var key in won)
+            {
+                _held[key] = null;
+            }
+
             _renewing ??= Task.Run(RenewWhileHeldAsync);
         }
 
@@ -131,12 +141,11 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     /// <summary>
     /// Ends this worker's hold on <paramref name="keys"/>, applying <paramref name="outcome"/> (the row's result:
     /// sent, a back-off, an error) in the same UPDATE. Rows another worker took over meanwhile are left alone.
-    /// <paramref name="availableAtUtc"/> keeps a row from being claimed again before then (a publish awaiting its
-    /// consumer); null frees it at once. Returns how many rows were still held.
+    /// Returns how many rows were still held.
     /// </summary>
     public async Task<int> ReleaseAsync(
         ApprovalsDbContext db, IReadOnlyCollection<TKey> keys, Action<UpdateSettersBuilder<TRow>>? outcome = null,
-        DateTime? availableAtUtc = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         if (keys.Count == 0)
         {
@@ -150,7 +159,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
             .ExecuteUpdateAsync(s =>
             {
                 outcome?.Invoke(s);
-                s.SetProperty(r => r.ClaimToken, (Guid?)null).SetProperty(r => r.LeaseUntilUtc, availableAtUtc);
+                s.SetProperty(r => r.ClaimToken, (Guid?)null).SetProperty(r => r.LeaseUntilUtc, (DateTime?)null);
             }, cancellationToken);
         Forget(list);
         return released;
@@ -158,9 +167,8 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
 
     /// <summary>Ends the hold on one row; false when another worker took it over (its outcome is then not recorded).</summary>
     public async Task<bool> ReleaseAsync(
-        ApprovalsDbContext db, TKey key, Action<UpdateSettersBuilder<TRow>>? outcome = null, DateTime? availableAtUtc = null,
-        CancellationToken cancellationToken = default) =>
-        await ReleaseAsync(db, [key], outcome, availableAtUtc, cancellationToken) == 1;
+        ApprovalsDbContext db, TKey key, Action<UpdateSettersBuilder<TRow>>? outcome = null, CancellationToken cancellationToken = default) =>
+        await ReleaseAsync(db, [key], outcome, cancellationToken) == 1;
 
     /// <summary>
     /// Makes sure this worker still holds <paramref name="key"/> and that its lease runs a whole lease from now:
@@ -183,29 +191,23 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops renewing <paramref name="keys"/> without a write: their lease runs out by itself unless someone else
-    /// finishes them first (the in-memory bus's consumer marks a published row sent). Until then they are still
-    /// this worker's, and a graceful stop releases those not finished.
+    /// Keeps holding <paramref name="keys"/> without working on them, while someone else finishes them (the in-memory
+    /// bus's consumer marks a published row sent): they are renewed while pending, for at most
+    /// <paramref name="awaitFor"/>; after that the lease runs out and they are free to go again.
     /// </summary>
-    public void HandOn(IReadOnlyCollection<TKey> keys)
+    public void HandOn(IReadOnlyCollection<TKey> keys, TimeSpan awaitFor)
     {
-        var until = Now() + _lease;
+        var deadline = Now() + awaitFor;
         lock (_lock)
         {
-            _held.ExceptWith(keys);
-            foreach (var key in _handedOn.Where(h => h.Value <= until - _lease).Select(h => h.Key).ToList())
+            foreach (var key in keys.Where(_held.ContainsKey))
             {
-                _handedOn.Remove(key); // its lease has ended: no longer this worker's to release
-            }
-
-            foreach (var key in keys)
-            {
-                _handedOn[key] = until;
+                _held[key] = deadline;
             }
         }
     }
 
-    /// <summary>Releases every row still held or handed on (a graceful stop), and stops renewing.</summary>
+    /// <summary>Releases every row still held (a graceful stop), and stops renewing.</summary>
     public async ValueTask DisposeAsync()
     {
         lock (_lock)
@@ -224,12 +226,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
             await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        List<TKey> left;
-        lock (_lock)
-        {
-            left = [.. _held, .. _handedOn.Keys];
-        }
-
+        var left = Held;
         if (left.Count > 0)
         {
             try
@@ -259,7 +256,6 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         {
             _disposed = true;
             _held.Clear();
-            _handedOn.Clear();
         }
 
         await _stop.CancelAsync();
@@ -269,13 +265,13 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         }
     }
 
-    /// <summary>Gives back those of <paramref name="keys"/> still held; if that fails, lets their lease run out.</summary>
+    /// <summary>Gives back those of <paramref name="keys"/> the worker still holds itself; if that fails, lets their lease run out.</summary>
     private async Task ReleaseRemainingAsync(IReadOnlyList<TKey> keys)
     {
         List<TKey> left;
         lock (_lock)
         {
-            left = keys.Where(_held.Contains).ToList();
+            left = keys.Where(k => _held.TryGetValue(k, out var deadline) && deadline is null).ToList();
         }
 
         if (left.Count == 0)
@@ -293,7 +289,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         {
             _logger.LogWarning("Could not give back {Count} claimed {Rows} ({Error}); they are free again when their lease ends.",
                 left.Count, typeof(TRow).Name, e.Message);
-            HandOn(left);
+            Forget(left);
         }
     }
 
@@ -304,7 +300,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                var held = Held;
+                var held = StillToRenew();
                 if (held.Count == 0)
                 {
                     continue;
@@ -327,22 +323,38 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         }
     }
 
-    private async Task RenewAsync(IReadOnlyCollection<TKey> held, CancellationToken cancellationToken)
+    /// <summary>The held rows to renew now; handed-on rows past their deadline are let go (their lease runs out).</summary>
+    private List<TKey> StillToRenew()
+    {
+        var now = Now();
+        lock (_lock)
+        {
+            foreach (var key in _held.Where(h => h.Value <= now).Select(h => h.Key).ToList())
+            {
+                _held.Remove(key);
+            }
+
+            return [.. _held.Keys];
+        }
+    }
+
+    private async Task RenewAsync(List<TKey> keys, CancellationToken cancellationToken)
     {
         using var delivery = WriteGate.AsDelivery();
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
-        var keys = held.ToList();
         var token = (Guid?)Token;
         var until = Now() + _lease;
         var renewed = await db.Set<TRow>()
             .Where(r => keys.Contains(r.Id) && r.ClaimToken == token)
+            .Where(_pending)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntilUtc, until), cancellationToken);
         if (renewed < keys.Count)
         {
-            // Some were released meanwhile, or taken over after a lease ran out: hold only what is still ours.
+            // Some were finished or released meanwhile, or taken over after a lease ran out: hold only what still needs it.
             var still = await db.Set<TRow>().AsNoTracking()
                 .Where(r => keys.Contains(r.Id) && r.ClaimToken == token)
+                .Where(_pending)
                 .Select(r => r.Id)
                 .ToListAsync(cancellationToken);
             Forget(keys.Except(still).ToList());
@@ -353,10 +365,9 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     {
         lock (_lock)
         {
-            _held.ExceptWith(keys);
             foreach (var key in keys)
             {
-                _handedOn.Remove(key);
+                _held.Remove(key);
             }
         }
     }
@@ -368,7 +379,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         return now.AddTicks(-(now.Ticks % 10));
     }
 
-    /// <summary>The rows one pass of a worker won; disposing it gives back those the pass did not finish.</summary>
+    /// <summary>The rows one pass of a worker won; disposing it gives back those the pass did not finish or hand on.</summary>
     public sealed class LeaseClaim(RowLeases<TRow, TKey> owner, IReadOnlyList<TKey> keys) : IAsyncDisposable
     {
         public IReadOnlyList<TKey> Keys { get; } = keys;

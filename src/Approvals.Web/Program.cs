@@ -18,8 +18,10 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
     return;
 }
 
+using var stop = StopSignal.Listen();
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddStopSignal(stop);
 builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
@@ -50,7 +52,7 @@ app.MapReview();
 app.MapNotifications();
 app.MapWebUi();
 
-app.Run();
+await app.RunUntilStoppedAsync();
 
 /// <summary>Entry point, public so tests can host the app with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

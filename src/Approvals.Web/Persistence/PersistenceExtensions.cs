@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Approvals.Web.Persistence;
 
@@ -147,6 +149,9 @@ internal sealed class SchemaInitializer(IServiceProvider services, IConfiguratio
             return;
         }
 
+        // The history table first: on an empty PostgreSQL database, Npgsql finds out that it is missing by querying
+        // it, and EF Core logs that failed query as an error on every first start (npgsql/efcore.pg#3407).
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {

@@ -117,27 +117,42 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     }
 
     [Fact]
-    public async Task Handed_on_rows_are_not_renewed_but_a_graceful_stop_still_gives_them_back()
+    public async Task A_handed_on_row_is_held_while_someone_else_finishes_it_up_to_a_deadline()
     {
         var rows = await Rows(2);
-        var a = Worker(TimeSpan.FromMilliseconds(800));
-        await using var b = Worker(TimeSpan.FromMilliseconds(800));
+        await using var a = new RowLeases<Notification, Guid>(
+            app.Services.GetRequiredService<IServiceScopeFactory>(), TimeSpan.FromMilliseconds(600), TimeProvider.System, NullLogger.Instance,
+            pending: n => n.EmailedUtc == null);
+        await using var b = Worker(TimeSpan.FromMilliseconds(600));
         Assert.Equal(2, (await Claim(a, rows)).Count);
-        a.HandOn([rows[0]]);
 
-        // rows[0] lapses; rows[1] is still held and renewed.
-        var taken = await Eventually.Get(() => Claim(b, rows)!, c => c?.Count > 0, Patience, "the handed-on row to lapse");
+        a.HandOn(rows, awaitFor: TimeSpan.FromSeconds(3));
+        // Someone else finishes rows[1], as the in-memory bus's consumer marks a published row sent.
+        await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[1]).ExecuteUpdateAsync(s => s.SetProperty(n => n.EmailedUtc, DateTime.UtcNow)));
+
+        // Three leases on, rows[0] is still held (renewed), and a holds only it.
+        await Task.Delay(TimeSpan.FromSeconds(1.8));
+        Assert.Empty(await Claim(b, rows));
+        Assert.Equal([rows[0]], a.Held);
+
+        // Past the deadline it is let go: its lease runs out and another instance takes it.
+        var taken = await Eventually.Get(() => Claim(b, rows)!, c => c?.Count > 0, Patience, "the handed-on row to be let go");
         Assert.Equal([rows[0]], taken);
+        Assert.Empty(a.Held);
+    }
 
-        var c = Worker(TimeSpan.FromHours(1));
-        var d = Worker(TimeSpan.FromHours(1));
-        var more = await Rows(1);
-        Assert.Single(await Claim(c, more));
-        c.HandOn(more);
-        await c.DisposeAsync();
-        Assert.Single(await Claim(d, more));
-        await d.DisposeAsync();
+    [Fact]
+    public async Task A_graceful_stop_gives_back_handed_on_rows_too()
+    {
+        var rows = await Rows(1);
+        var a = Worker(TimeSpan.FromHours(1));
+        await using var b = Worker(TimeSpan.FromHours(1));
+        Assert.Single(await Claim(a, rows));
+        a.HandOn(rows, awaitFor: TimeSpan.FromHours(1));
+
         await a.DisposeAsync();
+
+        Assert.Single(await Claim(b, rows));
     }
 
     [Fact]

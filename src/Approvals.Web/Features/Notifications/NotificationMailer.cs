@@ -26,7 +26,7 @@ internal sealed class NotificationMailer(
 
     private readonly SmtpOptions _smtp = options.Value;
 
-    private readonly RowLeases<Notification, Guid> _leases = new(scopes, options.Value.Lease, clock, logger);
+    private readonly RowLeases<Notification, Guid> _leases = new(scopes, options.Value.Lease, clock, logger, pending: n => n.EmailedUtc == null);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

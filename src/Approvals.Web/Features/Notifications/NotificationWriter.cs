@@ -71,6 +71,8 @@ public sealed class NotificationWriter(
         {
             row.SentUtc = now;
             row.LastError = null;
+            row.ClaimToken = null;
+            row.LeaseUntilUtc = null;
         }
 
         if (added > 0 || row is not null)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Approvals.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,14 @@ internal sealed class OutboxDispatcher(
     // the process: its consumer marks the row in the inbox transaction instead (see NotificationWriter).
     private readonly bool _sentOnPublish = options.Value.Transport != MessagingTransport.InMemory;
 
-    private readonly RowLeases<OutboxMessage, long> _leases = new(scopes, options.Value.Outbox.Lease, clock, logger);
+    private readonly RowLeases<OutboxMessage, long> _leases = new(scopes, options.Value.Outbox.Lease, clock, logger, pending: m => m.SentUtc == null);
+
+    // How long a row published on the in-memory bus stays this instance's while its consumer has not marked it sent:
+    // longer than the consumer's retries take (about a minute), so it is not published again while they run.
+    private static readonly TimeSpan AwaitConsumer = TimeSpan.FromMinutes(2);
+
+    // Publishes not ended yet, including those given up on at the publish timeout.
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
 
     // The earliest retry or lease end seen in the last read, so a retry is not left to the next poll.
     private DateTime? _nextDueUtc;
@@ -43,7 +51,9 @@ internal sealed class OutboxDispatcher(
         }
         finally
         {
-            // On a graceful stop, rows claimed but not published go back at once, not after their lease.
+            // A publish still going (given up on, but not yet ended) finishes before the bus stops: cut off, it
+            // would be a fault in the log. Then rows claimed but not published go back at once, not after their lease.
+            await Task.WhenAll(_inFlight.Keys).WaitAsync(_outbox.PublishTimeout * 4, clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await _leases.DisposeAsync();
         }
     }
@@ -123,8 +133,10 @@ internal sealed class OutboxDispatcher(
         var claimedIds = claim.Keys;
         var claimed = await db.Outbox.AsNoTracking().Where(m => claimedIds.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
 
-        // Claimed rows belong to different plans, so they may go out together.
-        var outcomes = await Task.WhenAll(claimed.Select(row => PublishAsync(row, cancellationToken)));
+        // Claimed rows belong to different plans, so they may go out together. A stop from here on waits for the
+        // publishes (at most the publish timeout) and their outcome: cut off, they would be faults in the log and
+        // rows left to their lease.
+        var outcomes = await Task.WhenAll(claimed.Select(PublishAsync));
 
         var sentIds = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList();
         if (sentIds.Count > 0)
@@ -138,8 +150,9 @@ internal sealed class OutboxDispatcher(
             }
             else
             {
-                // Its consumer marks it sent; should the message be lost first, the lease runs out and it goes again.
-                _leases.HandOn(sentIds);
+                // Its consumer marks it sent. Should the message be lost with the process, the lease runs out and
+                // it goes again; should the consumer give up, it goes again after AwaitConsumer.
+                _leases.HandOn(sentIds, AwaitConsumer);
             }
         }
 
@@ -203,13 +216,16 @@ internal sealed class OutboxDispatcher(
         return due;
     }
 
-    private async Task<(OutboxMessage Row, Exception? Error)> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    private async Task<(OutboxMessage Row, Exception? Error)> PublishAsync(OutboxMessage row)
     {
         try
         {
             var planEvent = Outbox.Deserialize(row);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_outbox.PublishTimeout);
+
+            // Given up on at the publish timeout (the row counts as failed and goes again after its back-off), but
+            // cancelled only well after that: a confirm that is merely slow then completes instead of ending as a
+            // fault in the log, and the retry's duplicate finds its inbox entries stored and adds nothing.
+            var abandon = new CancellationTokenSource(_outbox.PublishTimeout * 4, clock);
             var publish = bus.Publish(planEvent, planEvent.GetType(), Pipe.Execute<PublishContext>(context =>
             {
                 context.MessageId = row.MessageId;
@@ -218,23 +234,34 @@ internal sealed class OutboxDispatcher(
                 {
                     rabbit.Mandatory = true;
                 }
-            }), timeout.Token);
+            }), abandon.Token);
+            Track(publish, abandon);
 
-            // Not every wait inside the transport heeds the token: the first publish of a message type while
-            // the connection is down waits for its exchange to be declared, however long that takes. The row
-            // counts as failed at the timeout either way; should that publish go out later after all, the
-            // retry's duplicate finds its inbox entries stored and adds nothing.
-            await publish.WaitAsync(_outbox.PublishTimeout, cancellationToken);
+            // Not every wait inside the transport heeds the token either: the first publish of a message type while
+            // the connection is down waits for its exchange to be declared, however long that takes.
+            await publish.WaitAsync(_outbox.PublishTimeout, clock);
             return (row, null);
         }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
             return (row, new TimeoutException($"The broker did not confirm the publish within {_outbox.PublishTimeout}; is it reachable?"));
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             return (row, e);
         }
+    }
+
+    /// <summary>Keeps <paramref name="publish"/> until it ends, so a stop can wait for it instead of cutting it off.</summary>
+    private void Track(Task publish, CancellationTokenSource abandon)
+    {
+        _inFlight.TryAdd(publish, 0);
+        _ = publish.ContinueWith(done =>
+        {
+            _inFlight.TryRemove(done, out _);
+            abandon.Dispose();
+            _ = done.Exception; // observed: a publish given up on may still fail later
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
