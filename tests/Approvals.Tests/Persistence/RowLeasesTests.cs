@@ -39,12 +39,13 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     public async Task A_live_worker_keeps_its_rows_when_its_work_outlasts_the_lease()
     {
         var rows = await Rows(3);
-        await using var a = Worker(TimeSpan.FromMilliseconds(600));
-        await using var b = Worker(TimeSpan.FromMilliseconds(600));
+        // Leases of more than a second: a renewal (every third of it) late by a loaded machine still comes in time.
+        await using var a = Worker(TimeSpan.FromMilliseconds(1500));
+        await using var b = Worker(TimeSpan.FromMilliseconds(1500));
         Assert.Equal(3, (await Claim(a, rows)).Count);
 
-        // Five leases long: without renewal another instance would have taken the rows over long ago.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Four leases long: without renewal another instance would have taken the rows over long ago.
+        await Task.Delay(TimeSpan.FromSeconds(6));
 
         Assert.Empty(await Claim(b, rows));
         Assert.True(await app.WithDb(db => a.ReleaseAsync(db, rows[0], s => s.SetProperty(n => n.EmailLastError, "done by a"))));
@@ -55,8 +56,8 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     public async Task The_rows_of_a_worker_that_died_are_taken_over_when_its_lease_ends_and_its_late_outcome_is_refused()
     {
         var rows = await Rows(3);
-        var a = Worker(TimeSpan.FromMilliseconds(800));
-        await using var b = Worker(TimeSpan.FromMilliseconds(800));
+        var a = Worker(TimeSpan.FromSeconds(3));
+        await using var b = Worker(TimeSpan.FromSeconds(3));
         Assert.Equal(3, (await Claim(a, rows)).Count);
 
         await a.AbandonAsync();
@@ -121,17 +122,17 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     {
         var rows = await Rows(2);
         await using var a = new RowLeases<Notification, Guid>(
-            app.Services.GetRequiredService<IServiceScopeFactory>(), TimeSpan.FromMilliseconds(600), TimeProvider.System, NullLogger.Instance,
+            app.Services.GetRequiredService<IServiceScopeFactory>(), TimeSpan.FromMilliseconds(1500), TimeProvider.System, NullLogger.Instance,
             pending: n => n.EmailedUtc == null);
-        await using var b = Worker(TimeSpan.FromMilliseconds(600));
+        await using var b = Worker(TimeSpan.FromMilliseconds(1500));
         Assert.Equal(2, (await Claim(a, rows)).Count);
 
-        a.HandOn(rows, awaitFor: TimeSpan.FromSeconds(3));
+        a.HandOn(rows, awaitFor: TimeSpan.FromSeconds(7));
         // Someone else finishes rows[1], as the in-memory bus's consumer marks a published row sent.
         await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[1]).ExecuteUpdateAsync(s => s.SetProperty(n => n.EmailedUtc, DateTime.UtcNow)));
 
         // Three leases on, rows[0] is still held (renewed), and a holds only it.
-        await Task.Delay(TimeSpan.FromSeconds(1.8));
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
         Assert.Empty(await Claim(b, rows));
         Assert.Equal([rows[0]], a.Held);
 
