@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Approvals.Web.Infrastructure;
 
@@ -33,8 +34,17 @@ public static class ApiConventions
         app.Use(RejectOversizedBodies);
     }
 
+    /// <summary>
+    /// Refuses bodies over <see cref="MaxBodyBytes"/>, except at endpoints that declare a limit of their own
+    /// (<see cref="IRequestSizeLimitMetadata"/>, e.g. the Word upload), which enforce it themselves.
+    /// </summary>
     private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is not null)
+        {
+            return next(context);
+        }
+
         if (context.Request.ContentLength > MaxBodyBytes)
         {
             return Problems.Validation(

@@ -3,6 +3,7 @@ using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Approvals.Tests.Features.Notifications;
 using Approvals.Tests.Infrastructure;
+using Approvals.Web.Features.Accounts;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,8 @@ namespace Approvals.Tests.Persistence;
 /// <summary>
 /// Every write of the app takes its turn at the SQLite write gate by itself, through the DbContext's interceptor:
 /// the test holds the gate and checks that each kind of write waits for it, where earlier some went past it (the
-/// inbox's mark-as-read, Identity's sign-in bookkeeping, data protection keys, ExecuteUpdate, explicit transactions).
+/// inbox's mark-as-read, Identity's sign-in bookkeeping, data protection keys, ExecuteUpdate, explicit transactions),
+/// and the writes of accounts, sessions and comments, which call no gate themselves.
 /// </summary>
 // SQLite whatever the pass: on PostgreSQL the gate is open.
 [Trait(TestTraits.Category, TestTraits.NoDatabase)]
@@ -34,6 +36,10 @@ public sealed class WriteGateInterceptorTests : IAsyncLifetime
         var secretaryId = await Transitions.UserId(_app, Users.Secretary(Committee.Buu));
         var notification = await Notify(secretaryId);
         var plan = await Transitions.NewPlan(_app, Committee.Buu);
+        var inReview = await Transitions.NewPlan(_app, Committee.Buu, Stages.AdministrativeReview);
+        var reviewer = await _app.ClientFor(Users.AdministrativeReviewer);
+        var administrator = await _app.ClientFor(Users.Administrator);
+        var leaving = await _app.ClientFor(Users.Coordinator);
         using var anonymous = _app.CreateClient();
         var keys = _app.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!;
         var gate = _app.Services.GetRequiredService<WriteGate>();
@@ -42,7 +48,11 @@ public sealed class WriteGateInterceptorTests : IAsyncLifetime
         var writes = new Dictionary<string, Task>
         {
             ["mark as read"] = secretary.PostAsync($"/api/notifications/{notification}/read", null),
-            ["failed sign-in"] = anonymous.PostAsJsonAsync("/api/auth/login", new { email = Users.Secretary(Committee.Buu), password = "wrong password" }),
+            ["sign-in (a session)"] = anonymous.PostAsJsonAsync("/api/auth/login", new { email = Users.Secretary(Committee.Kfu), password = DemoAccounts.Password }),
+            ["sign-out (ends the session)"] = leaving.PostAsync("/api/auth/logout", null),
+            ["wrong current password (Identity's failure count)"] = secretary.PostAsJsonAsync("/api/account/password", new { currentPassword = "wrong password", newPassword = "Forår-i-Valby-2026" }),
+            ["new account (invitation, journal)"] = administrator.PostAsJsonAsync("/api/users", new { email = $"gate.{Guid.NewGuid():N}@kk.test", name = "Kim Kollega", roles = new[] { "Coordinator" } }),
+            ["review comment"] = reviewer.PostAsJsonAsync($"/api/plans/{inReview}/comments", new { text = "Skriv målene skarpere." }),
             ["data protection key"] = Task.Run(() => keys.StoreElement(new XElement("test"), $"test-{Guid.NewGuid():N}")),
             ["ExecuteUpdate"] = _app.WithDb(db => db.Plans.Where(p => p.Id == plan).ExecuteUpdateAsync(s => s.SetProperty(p => p.Title, "Omdøbt"))),
             ["explicit transaction"] = _app.WithDb(async db =>
@@ -66,8 +76,11 @@ public sealed class WriteGateInterceptorTests : IAsyncLifetime
         held.Dispose();
         await Task.WhenAll(writes.Values).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, (await (Task<HttpResponseMessage>)writes["mark as read"]).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await (Task<HttpResponseMessage>)writes["failed sign-in"]).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (Task<HttpResponseMessage>)writes["sign-in (a session)"]).StatusCode);
+        Assert.True((await (Task<HttpResponseMessage>)writes["sign-out (ends the session)"]).IsSuccessStatusCode);
         Assert.Equal(1, await _app.WithDb(db => db.Users.Where(u => u.Id == secretaryId).Select(u => u.AccessFailedCount).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Created, (await (Task<HttpResponseMessage>)writes["new account (invitation, journal)"]).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await (Task<HttpResponseMessage>)writes["review comment"]).StatusCode);
         Assert.Equal("Omdøbt", await _app.WithDb(db => db.Plans.Where(p => p.Id == plan).Select(p => p.Title).SingleAsync()));
     }
 

@@ -20,7 +20,7 @@ public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows)
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Tasks = Summaries(await MyTasks.For(db.Plans.AsNoTracking(), User, workflows, ct));
+        Tasks = Summaries(await MyTasks.For(db, User, workflows, ct));
         if (IsSecretary)
         {
             var own = User.CommitteeCode();

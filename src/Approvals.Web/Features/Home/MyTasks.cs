@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
+using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Review;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,8 +17,9 @@ namespace Approvals.Web.Features.Home;
 /// </summary>
 public static class MyTasks
 {
-    public static async Task<IReadOnlyList<Plan>> For(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct)
+    public static async Task<IReadOnlyList<Plan>> For(ApprovalsDbContext db, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct)
     {
+        var plans = db.Plans.AsNoTracking();
         var actor = user.ToActor();
         var stages = workflows.Catalog.All
             .SelectMany(d => d.Transitions)
@@ -36,10 +39,12 @@ public static class MyTasks
             query = query.Where(p => p.CommitteeCode == own);
         }
 
+        // The guards read each plan's open comments: loaded for all candidates in one query, not one per plan.
+        var comments = await PlanComments.OpenByPlanAsync(db, query, ct);
         var tasks = new List<Plan>();
         foreach (var plan in await query.ToListAsync(ct))
         {
-            if ((await workflows.ActionsFor(plan, actor)).Any(IsTask))
+            if ((await workflows.ActionsFor(new GuardContext(plan, comments[plan.Id].ToList()), actor)).Any(IsTask))
             {
                 tasks.Add(plan);
             }

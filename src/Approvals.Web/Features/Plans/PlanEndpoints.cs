@@ -11,6 +11,8 @@ namespace Approvals.Web.Features.Plans;
 
 public static class PlanEndpoints
 {
+    public static void AddPlans(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanDrafts>();
+
     public static void MapPlans(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/plans").WithTags("Plans");
@@ -42,6 +44,12 @@ public static class PlanEndpoints
             }
 
             query = query.Where(p => p.Stage == stage);
+        }
+
+        if (!http.User.HasAnyRole())
+        {
+            // An account without a role (a new one, or one whose roles were taken away) reads no plan.
+            return TypedResults.Ok(new List<PlanSummary>());
         }
 
         if (http.User.IsOnlySecretary())
@@ -80,18 +88,14 @@ public static class PlanEndpoints
         return TypedResults.Ok(PlanResponse.From(plan));
     }
 
-    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult>> Create(
-        PlanInput input, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult, ValidationProblem>> Create(
+        PlanInput input, HttpContext http, PlanDrafts drafts, CancellationToken ct)
     {
-        var committee = Committee.Find(input.Committee)!;
-        if (!http.User.CanWrite(committee.Code))
+        var outcome = await drafts.StartAsync(http.User, input, ct);
+        if (outcome.Plan is not { } plan)
         {
-            return Problems.Forbidden($"You can start plans only for your own committee, not for {committee.Name}.");
+            return outcome.Forbidden is { } forbidden ? Problems.Forbidden(forbidden) : Problems.Validation(outcome.Failures);
         }
-
-        var plan = workflows.StartPlan(committee, input.Title!, http.User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
-        db.Plans.Add(plan);
-        await db.SaveChangesAsync(ct);
 
         http.Response.Headers.ETag = ETags.For(plan);
         return TypedResults.CreatedAtRoute(PlanResponse.From(plan), "GetPlan", new { id = plan.Id });
@@ -127,9 +131,16 @@ public static class PlanEndpoints
             return Problems.PreconditionFailed("Someone else changed the plan after you read it. Fetch it again, reapply your changes and save.");
         }
 
+        var content = input.ToContent();
+        if (ContentIds.Unknown(plan.Content, content) is [var unknown, ..])
+        {
+            return Problems.Validation(unknown.Path,
+                $"The plan has no {unknown.KindName} with id '{unknown.Id}'. Send the ids GET /api/plans/{id} returned, and leave the id out for a new {unknown.KindName}.");
+        }
+
         try
         {
-            plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
+            plan.Edit(http.User.Id(), input.Title!, content, workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(ct);
         }
         catch (PlanNotEditableException)
