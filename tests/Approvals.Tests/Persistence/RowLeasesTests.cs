@@ -16,8 +16,11 @@ public sealed class RowLeasesTests(ApprovalsApp app)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private RowLeases<Notification, Guid> Worker(TimeSpan lease) =>
-        new(app.Services.GetRequiredService<IServiceScopeFactory>(), lease, TimeProvider.System, NullLogger.Instance);
+    // Renewed every third of it: a renewal may come up to 1.6 s late on a loaded machine and still be in time.
+    private static readonly TimeSpan RenewedLease = TimeSpan.FromSeconds(2.4);
+
+    private RowLeases<Notification, Guid> Worker(TimeSpan lease, TimeProvider? clock = null) =>
+        new(app.Services.GetRequiredService<IServiceScopeFactory>(), lease, clock ?? TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public async Task Of_two_instances_claiming_the_same_rows_each_row_goes_to_exactly_one()
@@ -39,13 +42,12 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     public async Task A_live_worker_keeps_its_rows_when_its_work_outlasts_the_lease()
     {
         var rows = await Rows(3);
-        // Leases of more than a second: a renewal (every third of it) late by a loaded machine still comes in time.
-        await using var a = Worker(TimeSpan.FromMilliseconds(1500));
-        await using var b = Worker(TimeSpan.FromMilliseconds(1500));
+        await using var a = Worker(RenewedLease);
+        await using var b = Worker(RenewedLease);
         Assert.Equal(3, (await Claim(a, rows)).Count);
 
-        // Four leases long: without renewal another instance would have taken the rows over long ago.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Over three leases long: without renewal another instance would have taken the rows over long ago.
+        await Task.Delay(RenewedLease * 3.3);
 
         Assert.Empty(await Claim(b, rows));
         Assert.True(await app.WithDb(db => a.ReleaseAsync(db, rows[0], s => s.SetProperty(n => n.EmailLastError, "done by a"))));
@@ -56,14 +58,18 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     public async Task The_rows_of_a_worker_that_died_are_taken_over_when_its_lease_ends_and_its_late_outcome_is_refused()
     {
         var rows = await Rows(3);
-        var a = Worker(TimeSpan.FromSeconds(3));
-        await using var b = Worker(TimeSpan.FromSeconds(3));
+        // The instances' clock moves only when the test moves it, so "before the lease ends" holds however slow the machine.
+        var clock = new ManualClock();
+        var a = Worker(TimeSpan.FromMinutes(1), clock);
+        await using var b = Worker(TimeSpan.FromMinutes(1), clock);
         Assert.Equal(3, (await Claim(a, rows)).Count);
 
         await a.AbandonAsync();
+        clock.Advance(TimeSpan.FromSeconds(59));
         Assert.Empty(await Claim(b, rows));
 
-        var taken = await Eventually.Get(() => Claim(b, rows)!, c => c?.Count == 3, Patience, "the dead worker's rows to be taken over");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var taken = await Claim(b, rows);
         Assert.Equal(rows.Order(), taken.Order());
         Assert.False(await app.WithDb(db => a.ReleaseAsync(db, rows[0], s => s.SetProperty(n => n.EmailLastError, "late outcome of the dead worker"))));
         Assert.Null(await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[0]).Select(n => n.EmailLastError).SingleAsync()));
@@ -122,17 +128,17 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     {
         var rows = await Rows(2);
         await using var a = new RowLeases<Notification, Guid>(
-            app.Services.GetRequiredService<IServiceScopeFactory>(), TimeSpan.FromMilliseconds(1500), TimeProvider.System, NullLogger.Instance,
+            app.Services.GetRequiredService<IServiceScopeFactory>(), RenewedLease, TimeProvider.System, NullLogger.Instance,
             pending: n => n.EmailedUtc == null);
-        await using var b = Worker(TimeSpan.FromMilliseconds(1500));
+        await using var b = Worker(RenewedLease);
         Assert.Equal(2, (await Claim(a, rows)).Count);
 
-        a.HandOn(rows, awaitFor: TimeSpan.FromSeconds(7));
+        a.HandOn(rows, awaitFor: RenewedLease * 3.8);
         // Someone else finishes rows[1], as the in-memory bus's consumer marks a published row sent.
         await app.WithDb(db => db.Notifications.Where(n => n.Id == rows[1]).ExecuteUpdateAsync(s => s.SetProperty(n => n.EmailedUtc, DateTime.UtcNow)));
 
-        // Three leases on, rows[0] is still held (renewed), and a holds only it.
-        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        // Over two leases on, rows[0] is still held (renewed), and a holds only it.
+        await Task.Delay(RenewedLease * 2.5);
         Assert.Empty(await Claim(b, rows));
         Assert.Equal([rows[0]], a.Held);
 
@@ -192,4 +198,14 @@ public sealed class RowLeasesTests(ApprovalsApp app)
         await db.SaveChangesAsync();
         return rows.Select(r => r.Id).ToList();
     });
+
+    /// <summary>Wall-clock time that moves only when told; timers run in real time (the renewal's, here, a minute apart).</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = DateTime.UtcNow.Ticks;
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
 }
