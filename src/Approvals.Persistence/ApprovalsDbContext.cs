@@ -42,6 +42,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<AccountChange> AccountChanges => Set<AccountChange>();
 
+    public DbSet<ReadinessProbe> ReadinessProbes => Set<ReadinessProbe>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
         // Every DateTime in the model is UTC. PostgreSQL (timestamptz) refuses to write any other kind, and
@@ -204,6 +206,14 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
             b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
             b.HasIndex(n => n.NextEmailAttemptUtc);
+        });
+
+        builder.Entity<ReadinessProbe>(b =>
+        {
+            b.ToTable("ReadinessProbes");
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Id).HasMaxLength(64);
+            b.Property(p => p.Padding).HasMaxLength(ReadinessProbe.MaxPaddingLength);
         });
     }
 

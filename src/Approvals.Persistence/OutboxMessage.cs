@@ -4,7 +4,7 @@ namespace Approvals.Persistence;
 /// An event waiting to be published, written in the same transaction as the change that caused it.
 /// The ascending <see cref="Id"/> gives publishing order.
 /// </summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : ILeasedRow<long>
 {
     public long Id { get; set; }
 
@@ -21,15 +21,22 @@ public sealed class OutboxMessage
 
     public DateTime? SentUtc { get; set; }
 
+    /// <summary>Failed publishes so far.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>Not published before then: the back-off after a failed publish.</summary>
     public DateTime NextAttemptUtc { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>The dispatcher holding the row while it publishes (see <see cref="RowLeases{TRow, TKey}"/>).</summary>
+    public Guid? ClaimToken { get; set; }
+
+    public DateTime? LeaseUntilUtc { get; set; }
 }
 
 /// <summary>An entry in a user's in-app inbox. (EventId, RecipientId) is unique: a redelivery adds nothing.</summary>
-public sealed class Notification
+public sealed class Notification : ILeasedRow<Guid>
 {
     public Guid Id { get; set; }
 
@@ -57,10 +64,16 @@ public sealed class Notification
 
     public DateTime? EmailedUtc { get; set; }
 
+    /// <summary>Failed sends so far.</summary>
     public int EmailAttempts { get; set; }
 
     /// <summary>Null when no e-mail is due: SMTP is not configured, the mail went out, or the sender gave up.</summary>
     public DateTime? NextEmailAttemptUtc { get; set; }
 
     public string? EmailLastError { get; set; }
+
+    /// <summary>The mailer holding the entry while it sends its e-mail (see <see cref="RowLeases{TRow, TKey}"/>).</summary>
+    public Guid? ClaimToken { get; set; }
+
+    public DateTime? LeaseUntilUtc { get; set; }
 }

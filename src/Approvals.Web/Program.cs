@@ -25,10 +25,17 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
 
 // dotnet Approvals.Web.dll create-admin --email <address>: the first administrator of an installation.
 var createAdmin = CreateAdminCommand.Parse(args);
+
+// The app hears a stop from its first moment, so a stop during start-up ends cleanly; the command keeps Ctrl+C as it is.
+using var stop = createAdmin is null ? StopSignal.Listen() : null;
 var builder = WebApplication.CreateBuilder(createAdmin is null ? args : []);
 if (createAdmin is not null)
 {
     CreateAdminCommand.ConfigureHost(builder);
+}
+else
+{
+    builder.AddStopSignal(stop!);
 }
 
 builder.AddSecurity();
@@ -79,7 +86,7 @@ app.MapChanges();
 app.MapNotifications();
 app.MapWebUi();
 
-app.Run();
+await app.RunUntilStoppedAsync();
 
 /// <summary>Entry point, public so tests can host the app with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

@@ -25,12 +25,13 @@ public sealed class NotificationWriter(
     IOptions<SmtpOptions> smtp,
     OutboxSignal outboxSignal,
     MailSignal mailSignal,
-    WriteGate writes,
     InboxQueries queries,
     TimeProvider clock)
 {
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
+        // Storing committed events takes its turn to write ahead of new requests (see WriteGate).
+        using var delivery = WriteGate.AsDelivery();
         // One connection for the five reads and the write: EF Core would otherwise open and close it for each,
         // and on SQLite every open re-registers EF Core's functions on the native connection.
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -70,15 +71,13 @@ public sealed class NotificationWriter(
         {
             row.SentUtc = now;
             row.LastError = null;
+            row.ClaimToken = null;
+            row.LeaseUntilUtc = null;
         }
 
         if (added > 0 || row is not null)
         {
-            // In line with the transitions: on SQLite a write that meets another in the busy handler sleeps.
-            using (await writes.EnterAsync(WritePriority.Delivery, cancellationToken))
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         if (row is not null)

@@ -103,7 +103,7 @@ public static class PlanEndpoints
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult, ValidationProblem>> Update(
         Guid id, PlanInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
-        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
@@ -141,10 +141,7 @@ public static class PlanEndpoints
         try
         {
             plan.Edit(http.User.Id(), input.Title!, content, workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
-            using (await writes.EnterAsync(ct))
-            {
-                await db.SaveChangesAsync(ct);
-            }
+            await db.SaveChangesAsync(ct);
         }
         catch (PlanNotEditableException)
         {
