@@ -3,6 +3,7 @@ using Approvals.Web.Features.Changes;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Coverage;
+using Approvals.Web.Features.Deadlines;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Documents;
 using Approvals.Web.Features.Flags;
@@ -43,6 +44,7 @@ builder.AddAccounts();
 builder.AddUsers();
 builder.AddDemoData();
 builder.AddMessaging();
+builder.AddDeadlines();
 builder.AddDocuments();
 builder.AddWebUi();
 
