@@ -74,6 +74,7 @@ app.MapPlans();
 app.MapDocuments();
 app.MapFlags();
 app.MapCoverage();
+app.MapDeadlines();
 app.MapWorkflows();
 app.MapReview();
 app.MapComments();
