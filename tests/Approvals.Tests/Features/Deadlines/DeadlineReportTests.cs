@@ -17,7 +17,7 @@ public sealed class DeadlineReportTests(DeadlineApp app)
         // Two SOU-less committees' plans: one submitted now, one submitted 90 minutes earlier (overdue by 30 minutes).
         var late = await app.CreatePlan(Committee.Buu);
         await app.Take(Users.Secretary(Committee.Buu), late.Id, "submit");
-        app.Clock.Advance(TimeSpan.FromMinutes(90));
+        app.Advance(TimeSpan.FromMinutes(90));
         var fresh = await app.CreatePlan(Committee.Sou);
         await app.Take(Users.Secretary(Committee.Sou), fresh.Id, "submit");
         var coordinator = await app.ClientFor(Users.Coordinator);
@@ -68,7 +68,7 @@ public sealed class DeadlineReportTests(DeadlineApp app)
     {
         var plan = await app.CreatePlan(Committee.Kfu);
         await app.Take(Users.Secretary(Committee.Kfu), plan.Id, "submit");
-        app.Clock.Advance(TimeSpan.FromMinutes(60 + 125));
+        app.Advance(TimeSpan.FromMinutes(60 + 125));
 
         var csv = await (await app.ClientFor(Users.AdministrativeReviewer)).GetAsync("/api/reports/deadlines?format=csv&committee=kfu&overdue=true");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
@@ -85,7 +85,10 @@ public sealed class DeadlineReportTests(DeadlineApp app)
         var html = await page.Html("/frister?committee=kfu&overdue=true");
         Assert.Contains($"data-plan=\"{plan.Id}\" data-overdue=\"true\"", html, StringComparison.Ordinal);
         Assert.Contains("<strong class=\"overdue\">overskredet</strong> 2 t. 5 min.", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/frister?handler=Csv&amp;committee=kfu&amp;overdue=true\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/frister?committee=kfu&amp;overdue=true&amp;handler=Csv\"", html, StringComparison.Ordinal);
+        var fromPage = await page.Http.GetAsync("/frister?committee=kfu&overdue=true&handler=Csv");
+        Assert.Equal("text/csv", fromPage.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(plan.Id.ToString(), await fromPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed class DeadlineReportTests(DeadlineApp app)
     {
         var first = await app.CreatePlan(Committee.Oeu);
         await app.Take(Users.Secretary(Committee.Oeu), first.Id, "submit");
-        app.Clock.Advance(TimeSpan.FromMinutes(70));
+        app.Advance(TimeSpan.FromMinutes(70));
         var second = await app.CreatePlan(Committee.Oeu);
         await app.Take(Users.Secretary(Committee.Oeu), second.Id, "submit");
 
