@@ -34,6 +34,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
+    public DbSet<DeadlineNotice> DeadlineNotices => Set<DeadlineNotice>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
@@ -121,6 +123,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.RevisionApprovers).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
             b.Ignore(p => p.Committee);
             b.HasIndex(p => new { p.CommitteeCode, p.Stage });
+            // The deadline sweep reads only the plans with a notice due; almost every plan has none (null).
+            b.HasIndex(p => p.NextDeadlineUtc);
 
             // The content document (tens of KB) lives in a table of its own, written only when the content
             // changes. Every workflow action rewrites the plan's row; with the document in it, SQLite rewrote
@@ -193,6 +197,17 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(m => m.Type).HasMaxLength(200);
             b.HasIndex(m => m.MessageId).IsUnique();
             b.HasIndex(m => new { m.SentUtc, m.Id });
+        });
+
+        builder.Entity<DeadlineNotice>(b =>
+        {
+            b.ToTable("DeadlineNotices");
+            b.HasKey(n => n.Id);
+            b.Property(n => n.Kind).HasMaxLength(16);
+            b.Property(n => n.Stage).HasMaxLength(64);
+            // Exactly once: a second instance's insert of the same notice fails here, with its outbox event.
+            b.HasIndex(n => new { n.PlanId, n.StageEntry, n.Kind, n.OffsetSeconds }).IsUnique();
+            b.HasOne<Plan>().WithMany().HasForeignKey(n => n.PlanId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Notification>(b =>

@@ -100,6 +100,9 @@ namespace Approvals.Persistence.Postgres.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DueUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("ErrorCount")
                         .HasColumnType("integer");
 
@@ -112,6 +115,9 @@ namespace Approvals.Persistence.Postgres.Migrations
 
                     b.Property<int>("GoalCount")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextDeadlineUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -129,6 +135,12 @@ namespace Approvals.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("StageEnteredUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StageEntry")
+                        .HasColumnType("integer");
 
                     b.Property<string>("SubmittedBy")
                         .HasMaxLength(64)
@@ -154,6 +166,8 @@ namespace Approvals.Persistence.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NextDeadlineUtc");
 
                     b.HasIndex("CommitteeCode", "Stage");
 
@@ -478,6 +492,50 @@ namespace Approvals.Persistence.Postgres.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Approvals.Persistence.DeadlineNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("DueUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("OffsetSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("StageEntry")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId", "StageEntry", "Kind", "OffsetSeconds")
+                        .IsUnique();
+
+                    b.ToTable("DeadlineNotices", (string)null);
                 });
 
             modelBuilder.Entity("Approvals.Persistence.Invitation", b =>
@@ -842,6 +900,15 @@ namespace Approvals.Persistence.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Approvals.Core.Review.PlanComment", b =>
+                {
+                    b.HasOne("Approvals.Core.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Approvals.Persistence.DeadlineNotice", b =>
                 {
                     b.HasOne("Approvals.Core.Plans.Plan", null)
                         .WithMany()

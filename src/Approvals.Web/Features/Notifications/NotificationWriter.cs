@@ -96,13 +96,18 @@ public sealed class NotificationWriter(
 
     /// <summary>
     /// The owner and the committee's secretaries hear of every return, approval and adoption; whoever may act
-    /// in the new stage hears that the plan has reached them. Never the actor.
+    /// in the new stage hears that the plan has reached them, and is reminded of its due time; the roles a stage
+    /// escalates to hear that it is overdue. Never the actor.
     /// </summary>
     private async Task<Dictionary<string, RecipientReason>> RecipientsAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
         var committee = Committee.Find(planEvent.Committee)?.Code ?? planEvent.Committee;
         var tellsOwner = planEvent is PlanReturned or PlanApproved or PlanAdopted;
-        var roles = planEvent.ActingRoles.ToHashSet(StringComparer.Ordinal);
+        // A reminder goes to those who may act now; an escalation to the roles the stage escalates to.
+        var (toldRoles, toldReason) = planEvent is PlanOverdue overdue
+            ? (overdue.EscalateTo, RecipientReason.Escalation)
+            : (planEvent.ActingRoles, RecipientReason.ActsNext);
+        var roles = toldRoles.ToHashSet(StringComparer.Ordinal);
         if (tellsOwner)
         {
             roles.Add(Roles.Secretary);
@@ -121,9 +126,9 @@ public sealed class NotificationWriter(
                 continue;
             }
 
-            if (planEvent.ActingRoles.Contains(member.Role))
+            if (toldRoles.Contains(member.Role))
             {
-                Add(member.Id, RecipientReason.ActsNext);
+                Add(member.Id, toldReason);
             }
 
             if (tellsOwner && member.Role == Roles.Secretary)

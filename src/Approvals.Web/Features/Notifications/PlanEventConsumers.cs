@@ -25,3 +25,13 @@ public sealed class PlanAdoptedConsumer(NotificationWriter writer) : IConsumer<P
 {
     public Task Consume(ConsumeContext<PlanAdopted> context) => writer.WriteAsync(context.Message, CancellationToken.None);
 }
+
+public sealed class PlanDeadlineApproachingConsumer(NotificationWriter writer) : IConsumer<PlanDeadlineApproaching>
+{
+    public Task Consume(ConsumeContext<PlanDeadlineApproaching> context) => writer.WriteAsync(context.Message, context.CancellationToken);
+}
+
+public sealed class PlanOverdueConsumer(NotificationWriter writer) : IConsumer<PlanOverdue>
+{
+    public Task Consume(ConsumeContext<PlanOverdue> context) => writer.WriteAsync(context.Message, context.CancellationToken);
+}

@@ -59,14 +59,14 @@ public static class PlanEndpoints
         }
 
         var rows = await query
-            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
+            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc })
             .ToListAsync(ct);
         // Sorted here, not by the database: its collation decides where "ØU" and lower-case titles go, and
         // SQLite, PostgreSQL servers and images each have their own.
         return TypedResults.Ok(rows
             .OrderBy(p => p.CommitteeCode, StringComparer.Ordinal).ThenBy(p => p.Title, StringComparer.Ordinal)
             .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
+                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
             .ToList());
     }
 
