@@ -36,6 +36,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
+    public DbSet<DeadlineNotice> DeadlineNotices => Set<DeadlineNotice>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
@@ -43,6 +45,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<AccountChange> AccountChanges => Set<AccountChange>();
+
+    public DbSet<ReadinessProbe> ReadinessProbes => Set<ReadinessProbe>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -121,6 +125,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.RevisionApprovers).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
             b.Ignore(p => p.Committee);
             b.HasIndex(p => new { p.CommitteeCode, p.Stage });
+            // The deadline sweep reads only the plans with a notice due; almost every plan has none (null).
+            b.HasIndex(p => p.NextDeadlineUtc);
 
             // The content document (tens of KB) lives in a table of its own, written only when the content
             // changes. Every workflow action rewrites the plan's row; with the document in it, SQLite rewrote
@@ -208,6 +214,17 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasIndex(a => a.AtUtc);
         });
 
+        builder.Entity<DeadlineNotice>(b =>
+        {
+            b.ToTable("DeadlineNotices");
+            b.HasKey(n => n.Id);
+            b.Property(n => n.Kind).HasMaxLength(16);
+            b.Property(n => n.Stage).HasMaxLength(64);
+            // Exactly once: a second instance's insert of the same notice fails here, with its outbox event.
+            b.HasIndex(n => new { n.PlanId, n.StageEntry, n.Kind, n.OffsetSeconds }).IsUnique();
+            b.HasOne<Plan>().WithMany().HasForeignKey(n => n.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         builder.Entity<Notification>(b =>
         {
             b.ToTable("Notifications");
@@ -219,6 +236,14 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
             b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
             b.HasIndex(n => n.NextEmailAttemptUtc);
+        });
+
+        builder.Entity<ReadinessProbe>(b =>
+        {
+            b.ToTable("ReadinessProbes");
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Id).HasMaxLength(64);
+            b.Property(p => p.Padding).HasMaxLength(ReadinessProbe.MaxPaddingLength);
         });
     }
 

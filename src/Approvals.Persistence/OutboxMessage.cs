@@ -4,7 +4,7 @@ namespace Approvals.Persistence;
 /// An event waiting to be published, written in the same transaction as the change that caused it.
 /// The ascending <see cref="Id"/> gives publishing order.
 /// </summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : ILeasedRow<long>
 {
     /// <summary>The length of a W3C <c>traceparent</c> (version 00): 00-{32 hex}-{16 hex}-{2 hex}.</summary>
     public const int TraceParentMaxLength = 55;
@@ -24,11 +24,18 @@ public sealed class OutboxMessage
 
     public DateTime? SentUtc { get; set; }
 
+    /// <summary>Failed publishes so far.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>Not published before then: the back-off after a failed publish.</summary>
     public DateTime NextAttemptUtc { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>The dispatcher holding the row while it publishes (see <see cref="RowLeases{TRow, TKey}"/>).</summary>
+    public Guid? ClaimToken { get; set; }
+
+    public DateTime? LeaseUntilUtc { get; set; }
 
     /// <summary>
     /// The W3C trace context (<c>traceparent</c>) of the request that wrote the row, so publishing it continues that
@@ -38,7 +45,7 @@ public sealed class OutboxMessage
 }
 
 /// <summary>An entry in a user's in-app inbox. (EventId, RecipientId) is unique: a redelivery adds nothing.</summary>
-public sealed class Notification
+public sealed class Notification : ILeasedRow<Guid>
 {
     public Guid Id { get; set; }
 
@@ -66,10 +73,16 @@ public sealed class Notification
 
     public DateTime? EmailedUtc { get; set; }
 
+    /// <summary>Failed sends so far.</summary>
     public int EmailAttempts { get; set; }
 
     /// <summary>Null when no e-mail is due: SMTP is not configured, the mail went out, or the sender gave up.</summary>
     public DateTime? NextEmailAttemptUtc { get; set; }
 
     public string? EmailLastError { get; set; }
+
+    /// <summary>The mailer holding the entry while it sends its e-mail (see <see cref="RowLeases{TRow, TKey}"/>).</summary>
+    public Guid? ClaimToken { get; set; }
+
+    public DateTime? LeaseUntilUtc { get; set; }
 }

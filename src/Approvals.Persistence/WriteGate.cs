@@ -3,35 +3,74 @@ namespace Approvals.Persistence;
 /// <summary>Who is waiting to write, which decides who goes first when several wait.</summary>
 public enum WritePriority
 {
-    /// <summary>New work from a user: a transition, an edit.</summary>
+    /// <summary>New work from a user: a transition, an edit, a sign-in.</summary>
     Request,
 
     /// <summary>
-    /// Finishing work already committed: publishing the outbox, storing notifications. It goes ahead of
-    /// requests, so under load the notifications of committed transitions keep pace with them instead of
-    /// queueing behind every new request.
+    /// Finishing work already committed: publishing the outbox, storing notifications, sending e-mail. It goes
+    /// ahead of requests, so under load the notifications of committed transitions keep pace with them instead of
+    /// queueing behind every new request; <see cref="WriteGateOptions"/> bounds how long requests wait for it.
     /// </summary>
     Delivery,
+}
+
+/// <summary>The <c>Database:WriteGate</c> section: how long deliveries may keep a waiting request from writing.</summary>
+public sealed class WriteGateOptions
+{
+    public const string Section = "Database:WriteGate";
+
+    /// <summary>A request that has waited this long writes next, whatever deliveries wait.</summary>
+    public TimeSpan RequestMaxWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>At most this many deliveries write in a row while a request waits; then the request goes.</summary>
+    public int DeliveriesAhead { get; set; } = 4;
 }
 
 /// <summary>
 /// Lets one write at a time into the database when the database is SQLite, which serialises writers anyway:
 /// waiting here in order is faster and fairer than SQLite's busy handler, which sleeps and retries, lets some
 /// writers starve and ends in "database is locked". Waiting writers go in turn, deliveries before requests
-/// (see <see cref="WritePriority"/>). PostgreSQL takes writers in parallel, so there it is open.
+/// (see <see cref="WritePriority"/>) within the bounds of <see cref="WriteGateOptions"/>. PostgreSQL takes
+/// writers in parallel, so there it is open.
+/// <para>
+/// Nothing calls it by hand: <see cref="WriteGateInterceptor"/> enters it for every SaveChanges, explicit
+/// transaction and ExecuteUpdate/ExecuteDelete of the app's DbContext. A background worker declares its writes
+/// deliveries once, with <see cref="AsDelivery"/>.
+/// </para>
 /// </summary>
-public sealed class WriteGate(bool serialise)
+public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, TimeProvider? clock = null)
 {
+    private static readonly AsyncLocal<WritePriority> CurrentPriority = new();
+
     private readonly Lock _lock = new();
     private readonly Queue<Waiter> _deliveries = new();
     private readonly Queue<Waiter> _requests = new();
+    private readonly WriteGateOptions _options = options ?? new WriteGateOptions();
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private bool _taken;
+
+    // Deliveries let in since a request last got the turn, counted only while requests wait.
+    private int _deliveriesAhead;
 
     public bool Serialises => serialise;
 
-    /// <summary>Waits for the turn to write; dispose the result right after SaveChanges.</summary>
+    /// <summary>The priority of writes made by the current async flow (requests unless declared otherwise).</summary>
+    public static WritePriority Priority => CurrentPriority.Value;
+
+    /// <summary>
+    /// Marks the writes of the current async flow as deliveries until the result is disposed (or the calling async
+    /// method returns: the mark flows down into what it awaits, never back up to its caller).
+    /// </summary>
+    public static IDisposable AsDelivery()
+    {
+        var previous = CurrentPriority.Value;
+        CurrentPriority.Value = WritePriority.Delivery;
+        return new PriorityScope(previous);
+    }
+
+    /// <summary>Waits for the turn to write, at the priority of the current flow; dispose the result to pass it on.</summary>
     public ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken) =>
-        EnterAsync(WritePriority.Request, cancellationToken);
+        EnterAsync(Priority, cancellationToken);
 
     /// <summary>Waits for the turn to write, ahead of requests when <paramref name="priority"/> is a delivery.</summary>
     public ValueTask<IDisposable> EnterAsync(WritePriority priority, CancellationToken cancellationToken)
@@ -51,7 +90,7 @@ public sealed class WriteGate(bool serialise)
                 return ValueTask.FromResult<IDisposable>(new Turn(this));
             }
 
-            waiter = new Waiter(this);
+            waiter = new Waiter(this, _clock.GetTimestamp());
             (priority == WritePriority.Delivery ? _deliveries : _requests).Enqueue(waiter);
         }
 
@@ -63,10 +102,20 @@ public sealed class WriteGate(bool serialise)
     {
         while (true)
         {
-            Waiter? next;
+            Waiter next;
             lock (_lock)
             {
-                if (!_deliveries.TryDequeue(out next) && !_requests.TryDequeue(out next))
+                if (_requests.Count > 0 && (_deliveries.Count == 0 || RequestIsDue()))
+                {
+                    next = _requests.Dequeue();
+                    _deliveriesAhead = 0;
+                }
+                else if (_deliveries.Count > 0)
+                {
+                    next = _deliveries.Dequeue();
+                    _deliveriesAhead = _requests.Count > 0 ? _deliveriesAhead + 1 : 0;
+                }
+                else
                 {
                     _taken = false;
                     return;
@@ -81,9 +130,17 @@ public sealed class WriteGate(bool serialise)
         }
     }
 
-    private sealed class Waiter(WriteGate gate)
+    // Deliveries go first, but never more than DeliveriesAhead in a row or for longer than RequestMaxWait while a
+    // request waits: after an outage a backlog of deliveries would otherwise hold requests back until it is gone.
+    private bool RequestIsDue() =>
+        _deliveriesAhead >= _options.DeliveriesAhead ||
+        _clock.GetElapsedTime(_requests.Peek().Since) >= _options.RequestMaxWait;
+
+    private sealed class Waiter(WriteGate gate, long since)
     {
         private readonly TaskCompletionSource<IDisposable> _turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Since { get; } = since;
 
         public bool Grant() => _turn.TrySetResult(new Turn(gate));
 
@@ -112,6 +169,11 @@ public sealed class WriteGate(bool serialise)
                 gate.Leave();
             }
         }
+    }
+
+    private sealed class PriorityScope(WritePriority previous) : IDisposable
+    {
+        public void Dispose() => CurrentPriority.Value = previous;
     }
 
     private sealed class Open : IDisposable

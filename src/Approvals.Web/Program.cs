@@ -4,6 +4,7 @@ using Approvals.Web.Features.Changes;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Coverage;
+using Approvals.Web.Features.Deadlines;
 using Approvals.Web.Features.Demo;
 using Approvals.Web.Features.Documents;
 using Approvals.Web.Features.Flags;
@@ -26,10 +27,17 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
 
 // dotnet Approvals.Web.dll create-admin --email <address>: the first administrator of an installation.
 var createAdmin = CreateAdminCommand.Parse(args);
+
+// The app hears a stop from its first moment, so a stop during start-up ends cleanly; the command keeps Ctrl+C as it is.
+using var stop = createAdmin is null ? StopSignal.Listen() : null;
 var builder = WebApplication.CreateBuilder(createAdmin is null ? args : []);
 if (createAdmin is not null)
 {
     CreateAdminCommand.ConfigureHost(builder);
+}
+else
+{
+    builder.AddStopSignal(stop!);
 }
 
 builder.AddSecurity();
@@ -47,6 +55,7 @@ builder.AddAccounts();
 builder.AddUsers();
 builder.AddDemoData();
 builder.AddMessaging();
+builder.AddDeadlines();
 builder.AddDocuments();
 builder.AddWebUi();
 
@@ -77,6 +86,7 @@ app.MapPlans();
 app.MapDocuments();
 app.MapFlags();
 app.MapCoverage();
+app.MapDeadlines();
 app.MapWorkflows();
 app.MapReview();
 app.MapComments();
@@ -85,7 +95,7 @@ app.MapNotifications();
 app.MapOperations();
 app.MapWebUi();
 
-app.Run();
+await app.RunUntilStoppedAsync();
 
 /// <summary>Entry point, public so tests can host the app with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

@@ -4,15 +4,19 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace Approvals.Benchmarks;
 
 /// <summary>
-/// The real app as a process of its own (so its memory is its own), on a free loopback port, over an SQLite
-/// file, with the demo accounts and the in-memory bus. Disposing kills it.
+/// The real app as a process of its own (so its memory is its own), on a loopback port, over an SQLite file with
+/// the demo accounts and the in-memory bus, or whatever <see cref="AppProcessOptions.Environment"/> says. Disposing
+/// kills it. The fault tests stop it (<see cref="Terminate"/>), kill it (<see cref="Kill"/>) and start it again.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    private const int KeptLines = 20_000;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Timer? _sampler;
@@ -40,26 +44,37 @@ public sealed class AppProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Every line the app has written to stdout and stderr so far (the last <see cref="KeptLines"/>).</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
     public static string ConnectionStringFor(string databaseFile) => $"Data Source={databaseFile}";
 
     /// <summary>Starts the app over <paramref name="databaseFile"/> and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<AppProcess> StartAsync(string appDll, string databaseFile, CancellationToken cancellationToken)
+    public static Task<AppProcess> StartAsync(string appDll, string databaseFile, CancellationToken cancellationToken) =>
+        StartAsync(new AppProcessOptions { AppDll = appDll, DatabaseFile = databaseFile }, cancellationToken);
+
+    /// <summary>Starts the app as <paramref name="options"/> say; with <see cref="AppProcessOptions.WaitUntilReady"/>, waits until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<AppProcess> StartAsync(AppProcessOptions options, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = options.Port ?? FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(appDll)!,
+            WorkingDirectory = Path.GetDirectoryName(options.AppDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(appDll);
+        start.ArgumentList.Add(options.AppDll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Approvals"] = ConnectionStringFor(databaseFile);
+        start.Environment["ConnectionStrings__Approvals"] = ConnectionStringFor(options.DatabaseFile);
         start.Environment["Database__Provider"] = "Sqlite";
         // A fresh file: EnsureCreated gives the model's schema whether or not migrations have been generated.
         start.Environment["Database__Schema"] = "EnsureCreated";
@@ -70,12 +85,21 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Smtp__Host"] = "";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__Format"] = "Simple";
+        foreach (var (key, value) in options.Environment)
+        {
+            start.Environment[key] = value;
+        }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {appDll}.");
-        var app = new AppProcess(process, address, databaseFile);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {options.AppDll}.");
+        var app = new AppProcess(process, address, options.DatabaseFile);
+        if (!options.WaitUntilReady)
+        {
+            return app;
+        }
+
         try
         {
-            await app.WaitUntilReadyAsync(cancellationToken);
+            await app.WaitUntilReadyAsync(options.ReadyTimeout, cancellationToken);
             return app;
         }
         catch
@@ -136,6 +160,43 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The app's last lines of output, for an error message.</summary>
     public string RecentOutput() => string.Join(Environment.NewLine, _output.TakeLast(40));
 
+    /// <summary>Asks the app to stop, as <c>docker stop</c> or systemd do (SIGTERM).</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, SigTerm) != 0 && !_process.HasExited)
+        {
+            throw new InvalidOperationException($"Could not send SIGTERM to process {_process.Id} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
+    /// <summary>Kills the app at once (SIGKILL), as a crash or <c>kill -9</c> does: nothing of it runs any more.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end; false when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            // The output is read on other threads: let them pass on the last lines.
+            _process.WaitForExit();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200.</summary>
+    public Task WaitUntilReadyAsync(CancellationToken cancellationToken) =>
+        WaitUntilReadyAsync(TimeSpan.FromSeconds(180), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_sampler is not null)
@@ -159,12 +220,11 @@ public sealed class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    // A cold start (schema, demo data, first JIT) takes seconds on an idle machine and over a minute on a loaded one.
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(180))
+        while (deadline.Elapsed < timeout)
         {
             if (_process.HasExited)
             {
@@ -191,7 +251,7 @@ public sealed class AppProcess : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new TimeoutException($"The app did not report ready at {Address}health/ready within 180 s:{Environment.NewLine}{RecentOutput()}");
+        throw new TimeoutException($"The app did not report ready at {Address}health/ready within {timeout.TotalSeconds:0} s:{Environment.NewLine}{RecentOutput()}");
     }
 
     private void Keep(string? line)
@@ -202,7 +262,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        while (_output.Count > 200 && _output.TryDequeue(out _))
+        while (_output.Count > KeptLines && _output.TryDequeue(out _))
         {
         }
     }
@@ -224,10 +284,36 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    private const int SigTerm = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    /// <summary>A loopback port no one listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>How to start an <see cref="AppProcess"/>.</summary>
+public sealed class AppProcessOptions
+{
+    public required string AppDll { get; init; }
+
+    /// <summary>The SQLite file, unless <see cref="Environment"/> names another database.</summary>
+    public required string DatabaseFile { get; init; }
+
+    /// <summary>The port to listen on (to start an app again where its clients expect it); a free one when null.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>Settings as environment variables (<c>Messaging__Transport</c>), over the defaults above.</summary>
+    public IDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    public bool WaitUntilReady { get; init; } = true;
+
+    /// <summary>A cold start (schema, demo data, first JIT) takes seconds on an idle machine and over a minute on a loaded one.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(180);
 }

@@ -63,3 +63,33 @@ public sealed record PlanAdopted(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
     string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
     IReadOnlyList<string> ActingRoles) : IPlanEvent;
+
+// The events of a stage's due time, written by the deadline sweep through the outbox: no one acted, so the actor is
+// empty, and the plan stays where it is (FromStage and ToStage are both its stage). Each is written once per plan,
+// stage entry, kind and offset.
+
+/// <summary>A reminder: the plan is due at <see cref="DueUtc"/>, <see cref="RemindBefore"/> from when it was written.</summary>
+public sealed record PlanDeadlineApproaching(
+    Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
+    string Stage, int StageEntry, DateTime StageEnteredUtc, DateTime DueUtc, TimeSpan RemindBefore, DateTime OccurredUtc,
+    IReadOnlyList<string> ActingRoles) : IPlanEvent
+{
+    public string FromStage => Stage;
+
+    public string ToStage => Stage;
+
+    public string ActorId => "";
+}
+
+/// <summary>An escalation: the plan was due at <see cref="DueUtc"/> and still waits; <see cref="EscalateTo"/> are told.</summary>
+public sealed record PlanOverdue(
+    Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
+    string Stage, int StageEntry, DateTime StageEnteredUtc, DateTime DueUtc, TimeSpan EscalateAfter, DateTime OccurredUtc,
+    IReadOnlyList<string> ActingRoles, IReadOnlyList<string> EscalateTo) : IPlanEvent
+{
+    public string FromStage => Stage;
+
+    public string ToStage => Stage;
+
+    public string ActorId => "";
+}

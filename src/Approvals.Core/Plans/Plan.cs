@@ -48,6 +48,24 @@ public sealed class Plan
 
     public DateTime CreatedUtc { get; private set; }
 
+    /// <summary>
+    /// Counts the plan's stage entries: 1 when it starts, one more on every transition. A stage's reminders and
+    /// escalation belong to one entry, so entering the same stage again starts them afresh.
+    /// </summary>
+    public int StageEntry { get; private set; }
+
+    /// <summary>When the plan entered its current stage.</summary>
+    public DateTime StageEnteredUtc { get; private set; }
+
+    /// <summary>When the current stage is due, fixed as the plan entered it; null in a stage without a due time.</summary>
+    public DateTime? DueUtc { get; private set; }
+
+    /// <summary>
+    /// When the next reminder or escalation of the current stage entry is due; null when none is left. The deadline
+    /// sweep reads plans by this column only, so it costs nothing for plans with nothing due.
+    /// </summary>
+    public DateTime? NextDeadlineUtc { get; private set; }
+
     public DateTime UpdatedUtc { get; private set; }
 
     public PlanContent Content { get; private set; } = PlanContent.Empty;
@@ -87,6 +105,8 @@ public sealed class Plan
             Stage = initialStage,
             Revision = 1,
             CreatedUtc = nowUtc,
+            StageEntry = 1,
+            StageEnteredUtc = nowUtc,
         };
         plan.ApplyContent(ownerId, title, content, nowUtc);
         return plan;
@@ -103,12 +123,28 @@ public sealed class Plan
         ApplyContent(editorId, title, content, nowUtc);
     }
 
-    /// <summary>Moves the plan to another stage. Only the workflow runtime calls this.</summary>
-    internal void MoveTo(string stage, DateTime nowUtc)
+    /// <summary>
+    /// Moves the plan to another stage, which it enters now, due at <paramref name="dueUtc"/> (null: no due time) with
+    /// its first reminder or escalation at <paramref name="nextDeadlineUtc"/>. Only the workflow runtime calls this.
+    /// </summary>
+    internal void MoveTo(string stage, DateTime nowUtc, DateTime? dueUtc = null, DateTime? nextDeadlineUtc = null)
     {
         Stage = stage;
+        StageEntry++;
+        StageEnteredUtc = nowUtc;
+        SetDeadline(dueUtc, nextDeadlineUtc);
         Touch(nowUtc);
     }
+
+    /// <summary>Fixes the due time of the stage the plan has just entered (on start, the initial stage's).</summary>
+    internal void SetDeadline(DateTime? dueUtc, DateTime? nextDeadlineUtc)
+    {
+        DueUtc = dueUtc;
+        NextDeadlineUtc = dueUtc is null ? null : nextDeadlineUtc;
+    }
+
+    /// <summary>Whether the current stage's due time has passed at <paramref name="nowUtc"/>.</summary>
+    public bool IsOverdue(DateTime nowUtc) => DueUtc is { } due && nowUtc > due;
 
     internal void MarkSubmittedBy(string userId) => SubmittedBy = userId;
 

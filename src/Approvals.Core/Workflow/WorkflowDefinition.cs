@@ -1,3 +1,5 @@
+using Approvals.Core.Deadlines;
+
 namespace Approvals.Core.Workflow;
 
 /// <summary>A text in the two languages the product speaks: Danish for the UI, English for the API.</summary>
@@ -52,7 +54,9 @@ public sealed record WorkflowDefinition(
     public override string ToString() => $"{Id} v{Version}";
 }
 
-public sealed record StageDefinition(string Id, LocalizedText Name, bool Editable, int? DueDays);
+/// <param name="DueDays">The due time in whole days, when the definition gives it so (<c>dueDays</c>, or <c>due</c> of whole days).</param>
+/// <param name="Deadline">The due time, reminders and escalation of the stage; null when it has no due time.</param>
+public sealed record StageDefinition(string Id, LocalizedText Name, bool Editable, int? DueDays, StageDeadline? Deadline = null);
 
 public sealed record ActionDefinition(string Id, LocalizedText Name);
 

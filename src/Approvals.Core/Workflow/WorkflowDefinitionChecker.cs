@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Approvals.Core.Accounts;
+using Approvals.Core.Deadlines;
 
 namespace Approvals.Core.Workflow;
 
@@ -96,6 +97,8 @@ public static partial class WorkflowDefinitionChecker
             {
                 faults.Add($"stage '{stage.Id}' has \"dueDays\" {stage.DueDays}; use a number of days from 1, or leave it out");
             }
+
+            CheckDeadline(stage, d, faults);
         }
 
         foreach (var duplicate in stages.GroupBy(s => s.Id).Where(g => g.Key is not null && g.Count() > 1))
@@ -242,6 +245,109 @@ public static partial class WorkflowDefinitionChecker
         return faults;
     }
 
+    private static void CheckDeadline(StageDocument stage, DefinitionDocument d, List<string> faults)
+    {
+        var name = $"stage '{stage.Id}'";
+        var dueFields = new[] { ("due", stage.Due is not null), ("dueDays", stage.DueDays is not null), ("dueWorkingDays", stage.DueWorkingDays is not null) }
+            .Where(f => f.Item2).Select(f => f.Item1).ToList();
+        if (dueFields.Count > 1)
+        {
+            faults.Add($"{name} gives its due time {dueFields.Count} ways ({string.Join(", ", dueFields)}); keep one");
+        }
+
+        TimeSpan? due = null;
+        if (stage.Due is not null)
+        {
+            if (!IsoDuration.TryParse(stage.Due, out var parsed) || parsed <= TimeSpan.Zero)
+            {
+                faults.Add($"{name} has \"due\" {Show(stage.Due)}; write an ISO 8601 duration longer than zero, such as \"P10D\" (10 days) or \"PT30S\" (30 seconds); years and months are not allowed");
+            }
+            else
+            {
+                due = parsed;
+            }
+        }
+        else if (stage.DueDays is > 0)
+        {
+            due = TimeSpan.FromDays(stage.DueDays.Value);
+        }
+
+        if (stage.DueWorkingDays is <= 0 or > 365)
+        {
+            faults.Add($"{name} has \"dueWorkingDays\" {stage.DueWorkingDays}; use a number of working days from 1 to 365, or leave it out");
+        }
+
+        var hasDue = dueFields.Count > 0;
+        if (hasDue && stage.Id is not null && stage.Id == d.FinalStage)
+        {
+            faults.Add($"{name} is the final stage, which a plan never leaves, so it cannot have a due time");
+        }
+
+        var remind = stage.RemindBefore ?? [];
+        var escalateTo = stage.EscalateTo ?? [];
+        if (!hasDue && (remind.Count > 0 || stage.EscalateAfter is not null || escalateTo.Count > 0))
+        {
+            faults.Add($"{name} has reminders or an escalation but no due time; add \"due\" (or \"dueDays\", \"dueWorkingDays\")");
+        }
+
+        var offsets = new List<TimeSpan>();
+        foreach (var before in remind)
+        {
+            if (!IsoDuration.TryParse(before, out var offset) || offset <= TimeSpan.Zero)
+            {
+                faults.Add($"{name} has \"remindBefore\" {Show(before)}; write ISO 8601 durations longer than zero, such as \"P3D\" or \"PT10S\"");
+            }
+            else if (due is { } fixedDue && offset >= fixedDue)
+            {
+                faults.Add($"{name} reminds {before} before a due time only {IsoDuration.Format(fixedDue)} after the plan enters it; a reminder must fall after the plan enters the stage");
+            }
+            else if (offsets.Contains(offset))
+            {
+                faults.Add($"{name} lists the reminder {before} twice");
+            }
+            else
+            {
+                offsets.Add(offset);
+            }
+        }
+
+        if (stage.EscalateAfter is not null && (!IsoDuration.TryParse(stage.EscalateAfter, out _)))
+        {
+            faults.Add($"{name} has \"escalateAfter\" {Show(stage.EscalateAfter)}; write an ISO 8601 duration after the due time, such as \"P1D\", or \"PT0S\" for the due time itself");
+        }
+
+        if (stage.EscalateAfter is not null && escalateTo.Count == 0)
+        {
+            faults.Add($"{name} has \"escalateAfter\" but no \"escalateTo\"; name the roles told that the plan is overdue, such as [\"Coordinator\"]");
+        }
+
+        foreach (var role in escalateTo.Where(r => !Roles.All.Contains(r)))
+        {
+            faults.Add($"{name} escalates to unknown role '{role}' (known roles: {string.Join(", ", Roles.All)})");
+        }
+    }
+
+    private static StageDeadline? ToDeadline(StageDocument s)
+    {
+        TimeSpan? due = s.Due is not null && IsoDuration.TryParse(s.Due, out var parsed) ? parsed
+            : s.DueDays is { } days ? TimeSpan.FromDays(days)
+            : null;
+        if (due is null && s.DueWorkingDays is null)
+        {
+            return null;
+        }
+
+        return new StageDeadline(
+            s.DueWorkingDays is null ? due : null,
+            s.DueWorkingDays,
+            [.. (s.RemindBefore ?? []).Select(r => IsoDuration.TryParse(r, out var offset) ? offset : TimeSpan.Zero).OrderDescending()],
+            s.EscalateAfter is not null && IsoDuration.TryParse(s.EscalateAfter, out var after) ? after : null,
+            [.. s.EscalateTo ?? []]);
+    }
+
+    private static int? WholeDays(StageDocument s) =>
+        s.DueDays ?? (s.Due is not null && IsoDuration.TryParse(s.Due, out var due) && due.Ticks % TimeSpan.TicksPerDay == 0 ? (int)due.TotalDays : null);
+
     private static void CheckName(LocalizedDocument? name, string what, List<string> faults)
     {
         if (string.IsNullOrWhiteSpace(name?.Da) || string.IsNullOrWhiteSpace(name.En))
@@ -259,7 +365,7 @@ public static partial class WorkflowDefinitionChecker
         string.IsNullOrWhiteSpace(d.Description) ? null : d.Description.Trim(),
         d.InitialStage!,
         d.FinalStage!,
-        d.Stages!.OfType<StageDocument>().Select(s => new StageDefinition(s.Id!, ToText(s.Name), s.Editable ?? false, s.DueDays)).ToList(),
+        d.Stages!.OfType<StageDocument>().Select(s => new StageDefinition(s.Id!, ToText(s.Name), s.Editable ?? false, WholeDays(s), ToDeadline(s))).ToList(),
         d.Actions!.OfType<ActionDocument>().Select(a => new ActionDefinition(a.Id!, ToText(a.Name))).ToList(),
         d.Transitions!.OfType<TransitionDocument>().Select(t => new TransitionDefinition(
             t.Action!, t.From!.ToList(), t.To!, t.Roles!.ToList(), (t.Guards ?? []).ToList(), t.CommentRequired ?? false)).ToList(),
@@ -311,6 +417,16 @@ public static partial class WorkflowDefinitionChecker
         public bool? Editable { get; set; }
 
         public int? DueDays { get; set; }
+
+        public string? Due { get; set; }
+
+        public int? DueWorkingDays { get; set; }
+
+        public List<string>? RemindBefore { get; set; }
+
+        public string? EscalateAfter { get; set; }
+
+        public List<string>? EscalateTo { get; set; }
     }
 
     private sealed class ActionDocument

@@ -77,7 +77,22 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     public Plan StartPlan(Committee committee, string title, string ownerId, PlanContent content, DateTime nowUtc)
     {
         var definition = catalog.Latest(WorkflowIds.CommitteePlan);
-        return Plan.Start(committee, title, ownerId, content, definition.Id, definition.Version, definition.InitialStage, nowUtc);
+        var plan = Plan.Start(committee, title, ownerId, content, definition.Id, definition.Version, definition.InitialStage, nowUtc);
+        var (due, next) = Deadline(definition.Stage(definition.InitialStage), nowUtc);
+        plan.SetDeadline(due, next);
+        return plan;
+    }
+
+    /// <summary>The due time of a plan entering <paramref name="stage"/> now, and when its first notice falls.</summary>
+    public static (DateTime? DueUtc, DateTime? NextDeadlineUtc) Deadline(StageDefinition stage, DateTime enteredUtc)
+    {
+        if (stage.Deadline is not { } deadline)
+        {
+            return (null, null);
+        }
+
+        var due = deadline.DueFrom(enteredUtc);
+        return (due, deadline.NextNoticeAfter(enteredUtc, due, DateTime.MinValue));
     }
 
     public WorkflowDefinition DefinitionOf(Plan plan) => catalog.Get(plan.WorkflowId, plan.WorkflowVersion);
@@ -237,7 +252,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             _plan = context.Plan;
             var plan = _plan;
             _actor = actor;
-            Machine = new StateMachine<string, string>(() => plan.Stage, stage => plan.MoveTo(stage, nowUtc));
+            Machine = new StateMachine<string, string>(() => plan.Stage, stage =>
+            {
+                var (due, next) = Deadline(definition.Stage(stage), nowUtc);
+                plan.MoveTo(stage, nowUtc, due, next);
+            });
             foreach (var stage in definition.Stages)
             {
                 var configuration = Machine.Configure(stage.Id);

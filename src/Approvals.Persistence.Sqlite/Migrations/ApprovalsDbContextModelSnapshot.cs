@@ -93,6 +93,9 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DueUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ErrorCount")
                         .HasColumnType("INTEGER");
 
@@ -105,6 +108,9 @@ namespace Approvals.Persistence.Sqlite.Migrations
 
                     b.Property<int>("GoalCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextDeadlineUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -122,6 +128,12 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StageEnteredUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StageEntry")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SubmittedBy")
                         .HasMaxLength(64)
@@ -147,6 +159,8 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NextDeadlineUtc");
 
                     b.HasIndex("CommitteeCode", "Stage");
 
@@ -471,6 +485,48 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Approvals.Persistence.DeadlineNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OffsetSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StageEntry")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId", "StageEntry", "Kind", "OffsetSeconds")
+                        .IsUnique();
+
+                    b.ToTable("DeadlineNotices", (string)null);
+                });
+
             modelBuilder.Entity("Approvals.Persistence.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -526,6 +582,9 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
@@ -544,6 +603,9 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Link")
@@ -638,10 +700,16 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("MessageId")
@@ -673,6 +741,24 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.HasIndex("SentUtc", "Id");
 
                     b.ToTable("Outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Approvals.Persistence.ReadinessProbe", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Padding")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ReadinessProbes", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -839,6 +925,15 @@ namespace Approvals.Persistence.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Approvals.Core.Review.PlanComment", b =>
+                {
+                    b.HasOne("Approvals.Core.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Approvals.Persistence.DeadlineNotice", b =>
                 {
                     b.HasOne("Approvals.Core.Plans.Plan", null)
                         .WithMany()

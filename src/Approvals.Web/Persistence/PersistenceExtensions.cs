@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Approvals.Web.Persistence;
 
@@ -40,20 +42,28 @@ public static class PersistenceExtensions
                 "Set it, e.g. ConnectionStrings__Approvals=\"Host=localhost;Database=approvals;Username=approvals;Password=...\".");
         }
 
-        builder.Services.AddDbContextPool<ApprovalsDbContext>(options =>
+        // One write at a time on SQLite, whoever writes: every SaveChanges, transaction and ExecuteUpdate of the
+        // context goes through the gate by way of its interceptor. PostgreSQL takes writers in parallel.
+        var fairness = configuration.GetSection(WriteGateOptions.Section).Get<WriteGateOptions>() ?? new WriteGateOptions();
+        builder.Services.AddSingleton(services => new WriteGate(provider == DatabaseProvider.Sqlite, fairness, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<WriteGateInterceptor>();
+        builder.Services.AddSingleton<StaleConnectionInterceptor>();
+
+        builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>
         {
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite"));
                 options.AddInterceptors(SqlitePragmas.Instance);
+                services.GetRequiredService<WriteGateInterceptor>().AddTo(options);
             }
             else
             {
                 options.UseNpgsql(connectionString, x => x.MigrationsAssembly("Approvals.Persistence.Postgres"));
             }
-        });
 
-        builder.Services.AddSingleton(new WriteGate(serialise: provider == DatabaseProvider.Sqlite));
+            options.AddInterceptors(services.GetRequiredService<StaleConnectionInterceptor>());
+        });
 
         if (provider == DatabaseProvider.Postgres)
         {
@@ -139,6 +149,9 @@ internal sealed class SchemaInitializer(IServiceProvider services, IConfiguratio
             return;
         }
 
+        // The history table first: on an empty PostgreSQL database, Npgsql finds out that it is missing by querying
+        // it, and EF Core logs that failed query as an error on every first start (npgsql/efcore.pg#3407).
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {

@@ -29,8 +29,17 @@ internal sealed class StartupLock(string connectionString, ILogger<StartupLock> 
             return;
         }
 
-        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync(); // a stop while waiting for the lock, or the database went away
+            throw;
+        }
+
         _connection = connection;
     }
 

@@ -93,6 +93,20 @@ public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>Signs in again at the next <see cref="TokenFor"/>: for a test that moves the app's clock past a token's lifetime.</summary>
+    protected void ForgetTokens()
+    {
+        _tokenLock.Wait();
+        try
+        {
+            _tokens.Clear();
+        }
+        finally
+        {
+            _tokenLock.Release();
+        }
+    }
+
     public async Task<string> TokenFor(string email)
     {
         await _tokenLock.WaitAsync();

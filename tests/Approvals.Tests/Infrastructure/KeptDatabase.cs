@@ -16,5 +16,9 @@ public sealed class KeptDatabase(TestDatabase inner) : TestDatabase
 
     public override Task MakeUnreachable() => inner.MakeUnreachable();
 
+    public override Task MakeReadOnly() => inner.MakeReadOnly();
+
+    public override Task MakeWritable() => inner.MakeWritable();
+
     public override Task Drop() => Task.CompletedTask;
 }

@@ -36,6 +36,10 @@ public abstract class TestDatabase
         return Postgres();
     }
 
+    /// <summary>A fresh SQLite file whatever the pass: for tests of what only SQLite does (the write gate).</summary>
+    public static TestDatabase Sqlite() =>
+        new SqliteTestDatabase(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "approvals-tests", Guid.NewGuid().ToString("N")));
+
     /// <summary>A fresh PostgreSQL database whatever the pass: for tests of what only PostgreSQL does.</summary>
     public static TestDatabase Postgres()
     {
@@ -56,11 +60,22 @@ public abstract class TestDatabase
     /// <summary>Cuts the running app off from its database, as when the database server goes away.</summary>
     public abstract Task MakeUnreachable();
 
+    /// <summary>
+    /// Makes the database refuse writes while it still answers queries, as a read-only mount or a standby does.
+    /// Connections the app opens from now on are read-only; the pool is emptied so every later use opens one.
+    /// </summary>
+    public abstract Task MakeReadOnly();
+
+    /// <summary>Lets the database take writes again. Connections opened meanwhile stay as they were opened.</summary>
+    public abstract Task MakeWritable();
+
     public abstract Task Drop();
 }
 
 internal sealed class SqliteTestDatabase(string folder) : TestDatabase
 {
+    private bool _immutable;
+
     public string Path { get; } = System.IO.Path.Combine(folder, "approvals.db");
 
     public override string Provider => "Sqlite";
@@ -84,8 +99,51 @@ internal sealed class SqliteTestDatabase(string folder) : TestDatabase
         return Task.CompletedTask;
     }
 
+    // Root may write any file whatever its mode, so the file is made immutable instead: SQLite then opens it
+    // read-only, and a connection opened so stays read-only after the flag is gone, as after a read-only mount.
+    public override Task MakeReadOnly()
+    {
+        Chattr("+i");
+        _immutable = true;
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task MakeWritable()
+    {
+        Chattr("-i");
+        _immutable = false;
+        return Task.CompletedTask;
+    }
+
+    private void Chattr(string flag)
+    {
+        using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, Path])
+        {
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("Could not run chattr.");
+        var error = chattr.StandardError.ReadToEnd();
+        chattr.WaitForExit();
+        if (chattr.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"chattr {flag} {Path} failed ({chattr.ExitCode}): {error.Trim()}. The read-only database tests need root and a file system with " +
+                "the immutable flag (ext4, xfs, btrfs, tmpfs): run them as tests/run.sh does.");
+        }
+    }
+
     public override Task Drop()
     {
+        if (_immutable)
+        {
+            Chattr("-i");
+        }
+
         using (var connection = new SqliteConnection(ConnectionString))
         {
             SqliteConnection.ClearPool(connection);
@@ -151,6 +209,18 @@ internal sealed class PostgresTestDatabase : TestDatabase
         await using var connection = new NpgsqlConnection(ConnectionString);
         NpgsqlConnection.ClearPool(connection);
     }
+
+    // A session keeps the default_transaction_read_only it started with: connections opened while the database is
+    // read-only stay read-only after it is reset, as after a fail-over from a standby.
+    public override async Task MakeReadOnly()
+    {
+        await Admin($"ALTER DATABASE \"{_name}\" SET default_transaction_read_only = on",
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_name}'");
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
+    public override Task MakeWritable() => Admin($"ALTER DATABASE \"{_name}\" RESET default_transaction_read_only");
 
     public override async Task Drop()
     {

@@ -119,6 +119,48 @@ public sealed class MigrationDataTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Plans_stored_before_stage_entries_entered_their_stage_at_their_last_journal_entry_or_their_creation()
+    {
+        var (moved, never) = (Guid.NewGuid(), Guid.NewGuid());
+        var created = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+        var (submitted, approved) = (created.AddDays(1), created.AddDays(3));
+        await using (var db = Context())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(db.Database.GetMigrations().Single(m => m.EndsWith("_FourEyesParticipants", StringComparison.Ordinal)));
+            var empty = """{"objectives":[]}""";
+            foreach (var (id, stage) in new[] { (moved, "committee-approval"), (never, "draft") })
+            {
+                var token = Guid.NewGuid();
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "Plans" ("Id", "CommitteeCode", "Title", "OwnerId", "Stage", "WorkflowId", "WorkflowVersion", "Revision", "SubmittedBy",
+                        "ConcurrencyToken", "CreatedUtc", "UpdatedUtc", "GoalCount", "ErrorCount", "WarningCount", "FlaggedGoalCount", "FlaggedGoals",
+                        "ContentAuthors", "RevisionApprovers")
+                    VALUES ({id}, 'BIU', 'Plan', 'owner', {stage}, 'committee-plan', 1, 1, NULL, {token}, {created}, {created}, 0, 0, 0, 0, '[]', '[]', '[]')
+                    """);
+                await db.Database.ExecuteSqlAsync($"""INSERT INTO "PlanContents" ("Id", "Content") VALUES ({id}, {empty})""");
+            }
+
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Journal" ("PlanId", "Action", "FromStage", "ToStage", "ActorId", "ActorName", "AtUtc", "Comment", "Revision")
+                VALUES ({moved}, 'submit', 'draft', 'administrative-review', 'owner', 'Ejer', {submitted}, NULL, 1),
+                       ({moved}, 'approve', 'administrative-review', 'committee-approval', 'reviewer', 'Sagsbehandler', {approved}, NULL, 1)
+                """);
+        }
+
+        await using (var db = Context())
+        {
+            await db.Database.MigrateAsync();
+            var plans = await db.Plans.AsNoTracking().Where(p => p.Id == moved || p.Id == never).ToDictionaryAsync(p => p.Id);
+
+            Assert.Equal((approved, 3), (plans[moved].StageEnteredUtc, plans[moved].StageEntry));
+            Assert.Equal((created, 1), (plans[never].StageEnteredUtc, plans[never].StageEntry));
+            // Due times come from the definitions, at the app's start (DeadlineBackfill), not from SQL.
+            Assert.Null(plans[moved].DueUtc);
+        }
+    }
+
     private ApprovalsDbContext Context()
     {
         var options = new DbContextOptionsBuilder<ApprovalsDbContext>();

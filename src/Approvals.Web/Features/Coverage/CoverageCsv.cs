@@ -66,7 +66,8 @@ public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string 
         await writer.FlushAsync(cancel);
     }
 
-    private static void AppendLine(StringBuilder line, IReadOnlyList<string> fields)
+    /// <summary>One row in the file's form (separators, quoting, formula guard, CRLF); other reports' CSV files use it too.</summary>
+    public static void AppendLine(StringBuilder line, IReadOnlyList<string> fields)
     {
         for (var i = 0; i < fields.Count; i++)
         {

@@ -26,21 +26,23 @@ public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows)
             var own = User.CommitteeCode();
             var rows = await db.Plans.AsNoTracking()
                 .Where(p => p.CommitteeCode == own)
-                .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
+                .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc })
                 .ToListAsync(ct);
             MyPlans = rows
                 .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                    p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
+                    p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
                 .OrderBy(p => p.Title, StringComparer.Ordinal)
                 .ToList();
         }
     }
 
-    // Sorted here, not by the database, whose collation would decide where "ØU" and lower-case titles go.
+    // Sorted here, not by the database, whose collation would decide where "ØU" and lower-case titles go. Tasks with a
+    // due time come first, earliest first: the overdue, then those nearly due; then the rest by committee and title.
     private static IReadOnlyList<PlanSummary> Summaries(IEnumerable<Plan> plans) => plans
         .Select(p => new PlanSummary(p.Id, p.CommitteeCode, p.Committee.Name, p.Title, p.Stage, p.Revision,
-            p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
-        .OrderBy(p => CommitteeOrder(p.Committee)).ThenBy(p => p.Title, StringComparer.Ordinal)
+            p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
+        .OrderBy(p => p.DueUtc is null).ThenBy(p => p.DueUtc)
+        .ThenBy(p => CommitteeOrder(p.Committee)).ThenBy(p => p.Title, StringComparer.Ordinal)
         .ToList();
 
     private static int CommitteeOrder(string code) => Committee.All.ToList().FindIndex(c => c.Code == code);

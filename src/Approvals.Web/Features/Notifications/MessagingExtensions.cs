@@ -51,6 +51,8 @@ public static class MessagingExtensions
             x.AddConsumer<PlanApprovedConsumer>();
             x.AddConsumer<PlanReturnedConsumer>();
             x.AddConsumer<PlanAdoptedConsumer>();
+            x.AddConsumer<PlanDeadlineApproachingConsumer>();
+            x.AddConsumer<PlanOverdueConsumer>();
 
             if (messaging.Transport == MessagingTransport.RabbitMq)
             {
@@ -95,6 +97,8 @@ public static class MessagingExtensions
             e.ConfigureConsumer<PlanApprovedConsumer>(context);
             e.ConfigureConsumer<PlanReturnedConsumer>(context);
             e.ConfigureConsumer<PlanAdoptedConsumer>(context);
+            e.ConfigureConsumer<PlanDeadlineApproachingConsumer>(context);
+            e.ConfigureConsumer<PlanOverdueConsumer>(context);
         });
     }
 

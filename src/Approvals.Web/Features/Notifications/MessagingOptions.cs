@@ -58,10 +58,12 @@ public sealed class OutboxOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a claimed row belongs to the instance that claimed it. If that instance dies before marking
-    /// the row sent, another instance publishes it once the lease runs out.
+    /// How long a claimed row belongs to the instance that claimed it without a word from it. The instance renews
+    /// the lease while it publishes, and with the in-memory bus the lease is also how long a published row waits
+    /// for its consumer before it goes again. If the instance dies, another (or the next start) publishes the row
+    /// once the lease runs out; a graceful stop hands its rows back at once.
     /// </summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>The <c>Smtp</c> section. E-mail is sent only when <see cref="Host"/> is set.</summary>
@@ -91,16 +93,15 @@ public sealed class SmtpOptions
     /// <summary>After this many failed sends the mail is given up (the inbox entry stays).</summary>
     public int MaxAttempts { get; set; } = 20;
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
-}
+    /// <summary>
+    /// How long an e-mail claimed by an instance is left to it without a word from it. The instance renews the lease
+    /// while it works through its batch and confirms it right before each send, so a slow mail server never lets
+    /// another instance send the same e-mail; an instance that dies leaves its e-mails for at most this long.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
-internal static class Backoff
-{
-    /// <summary>base · 2^(attempt-1), capped; attempt counts from 1.</summary>
-    public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay)
-    {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
-        var ticks = baseDelay.Ticks * Math.Pow(2, exponent);
-        return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
-    }
+    /// <summary>How long one SMTP operation (connect, sign in, send) may take before it counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 }

@@ -9,8 +9,10 @@ namespace Approvals.Web.Features.Notifications;
 
 /// <summary>
 /// E-mails inbox entries after they are stored, never inside the inbox transaction: a mail server that is
-/// down delays the e-mail (retried with back-off) but never the inbox entry. Entries are claimed like outbox
-/// rows, by a conditional update on <see cref="Notification.EmailAttempts"/>, so several instances can run it.
+/// down delays the e-mail (retried with back-off) but never the inbox entry. Entries are claimed through
+/// <see cref="RowLeases{TRow, TKey}"/>, so several instances can run it: an instance holds the entries of its
+/// batch while it works through them (renewing their lease however slow the mail server is) and confirms each
+/// one right before sending it, so no other instance sends it too.
 /// </summary>
 internal sealed class NotificationMailer(
     IServiceScopeFactory scopes,
@@ -22,12 +24,26 @@ internal sealed class NotificationMailer(
     private const int BatchSize = 50;
     private const int MaxErrorLength = 2000;
 
-    // Longer than any one send may take (MailKit's timeout below), so a claim is never taken over mid-send.
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
     private readonly SmtpOptions _smtp = options.Value;
 
+    private readonly RowLeases<Notification, Guid> _leases = new(scopes, options.Value.Lease, clock, logger, pending: n => n.EmailedUtc == null);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Sending notifications of committed events takes its turn to write ahead of new requests (see WriteGate).
+        using var delivery = WriteGate.AsDelivery();
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            // On a graceful stop, claimed e-mails not yet sent go back at once, not after their lease.
+            await _leases.DisposeAsync();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -70,27 +86,35 @@ internal sealed class NotificationMailer(
 
         var due = await db.Notifications.AsNoTracking()
             .Where(n => n.NextEmailAttemptUtc != null && n.NextEmailAttemptUtc <= now && n.EmailedUtc == null)
+            .Where(n => n.LeaseUntilUtc == null || n.LeaseUntilUtc <= now)
             .OrderBy(n => n.NextEmailAttemptUtc)
             .Take(BatchSize)
+            .Select(n => n.Id)
             .ToListAsync(cancellationToken);
         if (due.Count == 0)
         {
             return false;
         }
 
-        var claimed = await ClaimAsync(db, due, now, cancellationToken);
-        if (claimed.Count == 0)
+        await using var claim = await _leases.ClaimAsync(
+            db, due, n => n.NextEmailAttemptUtc != null && n.NextEmailAttemptUtc <= now && n.EmailedUtc == null, cancellationToken);
+        if (claim.Count == 0)
         {
             return false;
         }
 
+        var claimedIds = claim.Keys;
+        var claimed = await db.Notifications.AsNoTracking()
+            .Where(n => claimedIds.Contains(n.Id))
+            .OrderBy(n => n.NextEmailAttemptUtc)
+            .ToListAsync(cancellationToken);
         var recipientIds = claimed.Select(n => n.RecipientId).Distinct().ToList();
         var addresses = await db.Users
             .Where(u => recipientIds.Contains(u.Id))
             .Select(u => new { u.Id, u.Email, u.DisplayName })
             .ToDictionaryAsync(u => u.Id, cancellationToken);
 
-        using var client = new SmtpClient { Timeout = 30_000 };
+        using var client = new SmtpClient { Timeout = (int)_smtp.Timeout.TotalMilliseconds };
         var delivered = 0;
         Exception? unreachable = null;
         foreach (var notification in claimed)
@@ -105,6 +129,15 @@ internal sealed class NotificationMailer(
             {
                 // The server did not answer for this batch: schedule the rest without knocking again.
                 await RetryLaterAsync(db, notification, unreachable);
+                continue;
+            }
+
+            // The batch may have taken long: make sure the entry is still this instance's, with a whole lease to
+            // send it in. If another instance took it over (this one was cut off for longer than a lease), it is
+            // that instance's to send.
+            if (!await _leases.ConfirmAsync(db, notification.Id, cancellationToken))
+            {
+                logger.LogWarning("Notification {Id} was taken over by another instance before its e-mail was sent; it is left to that instance.", notification.Id);
                 continue;
             }
 
@@ -134,12 +167,10 @@ internal sealed class NotificationMailer(
                 await client.SendAsync(message, cancellationToken);
 
                 var sentUtc = clock.GetUtcNow().UtcDateTime;
-                await db.Notifications
-                    .Where(n => n.Id == notification.Id)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(n => n.EmailedUtc, sentUtc)
-                        .SetProperty(n => n.NextEmailAttemptUtc, (DateTime?)null)
-                        .SetProperty(n => n.EmailLastError, (string?)null), CancellationToken.None);
+                await _leases.ReleaseAsync(db, notification.Id, s => s
+                    .SetProperty(n => n.EmailedUtc, sentUtc)
+                    .SetProperty(n => n.NextEmailAttemptUtc, (DateTime?)null)
+                    .SetProperty(n => n.EmailLastError, (string?)null), cancellationToken: CancellationToken.None);
                 delivered++;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -160,30 +191,6 @@ internal sealed class NotificationMailer(
         return delivered > 0;
     }
 
-    private async Task<List<Notification>> ClaimAsync(ApprovalsDbContext db, List<Notification> due, DateTime now, CancellationToken cancellationToken)
-    {
-        var leaseUntil = now + Lease;
-        var claimed = new List<Notification>(due.Count);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var notification in due)
-        {
-            var attempts = notification.EmailAttempts;
-            var won = await db.Notifications
-                .Where(n => n.Id == notification.Id && n.EmailedUtc == null && n.EmailAttempts == attempts && n.NextEmailAttemptUtc <= now)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(n => n.EmailAttempts, attempts + 1)
-                    .SetProperty(n => n.NextEmailAttemptUtc, leaseUntil), cancellationToken);
-            if (won == 1)
-            {
-                notification.EmailAttempts = attempts + 1;
-                claimed.Add(notification);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return claimed;
-    }
-
     private async Task ConnectAsync(SmtpClient client, CancellationToken cancellationToken)
     {
         var security = _smtp.UseTls
@@ -199,32 +206,31 @@ internal sealed class NotificationMailer(
     private async Task RetryLaterAsync(ApprovalsDbContext db, Notification notification, Exception error)
     {
         var message = Truncate($"{error.GetType().Name}: {error.Message}");
-        Operations.ApprovalsTelemetry.EmailFailed(gaveUp: notification.EmailAttempts >= _smtp.MaxAttempts);
-        if (notification.EmailAttempts >= _smtp.MaxAttempts)
+        var attempt = notification.EmailAttempts + 1;
+        Operations.ApprovalsTelemetry.EmailFailed(gaveUp: attempt >= _smtp.MaxAttempts);
+        if (attempt >= _smtp.MaxAttempts)
         {
             logger.LogError("Giving up e-mailing notification {Id} after {Attempts} attempts; it stays in the inbox. {Error}",
-                notification.Id, notification.EmailAttempts, message);
-            await GiveUpAsync(db, notification, message);
+                notification.Id, attempt, message);
+            await GiveUpAsync(db, notification, message, attempt);
             return;
         }
 
-        var delay = Backoff.Delay(notification.EmailAttempts, _smtp.RetryBaseDelay, _smtp.RetryMaxDelay);
+        var delay = Backoff.Delay(attempt, _smtp.RetryBaseDelay, _smtp.RetryMaxDelay);
         var next = clock.GetUtcNow().UtcDateTime + delay;
         logger.LogWarning("E-mailing notification {Id} failed on attempt {Attempt}; retrying in {Delay}. {Error}",
-            notification.Id, notification.EmailAttempts, delay, message);
-        await db.Notifications
-            .Where(n => n.Id == notification.Id && n.EmailedUtc == null)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(n => n.NextEmailAttemptUtc, next)
-                .SetProperty(n => n.EmailLastError, message), CancellationToken.None);
+            notification.Id, attempt, delay, message);
+        await _leases.ReleaseAsync(db, notification.Id, s => s
+            .SetProperty(n => n.EmailAttempts, attempt)
+            .SetProperty(n => n.NextEmailAttemptUtc, next)
+            .SetProperty(n => n.EmailLastError, message), cancellationToken: CancellationToken.None);
     }
 
-    private static Task GiveUpAsync(ApprovalsDbContext db, Notification notification, string reason) =>
-        db.Notifications
-            .Where(n => n.Id == notification.Id && n.EmailedUtc == null)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(n => n.NextEmailAttemptUtc, (DateTime?)null)
-                .SetProperty(n => n.EmailLastError, reason), CancellationToken.None);
+    private Task GiveUpAsync(ApprovalsDbContext db, Notification notification, string reason, int? attempts = null) =>
+        _leases.ReleaseAsync(db, notification.Id, s => s
+            .SetProperty(n => n.EmailAttempts, attempts ?? notification.EmailAttempts)
+            .SetProperty(n => n.NextEmailAttemptUtc, (DateTime?)null)
+            .SetProperty(n => n.EmailLastError, reason), cancellationToken: CancellationToken.None);
 
     private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
 }

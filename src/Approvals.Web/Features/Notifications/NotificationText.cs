@@ -12,6 +12,20 @@ public enum RecipientReason
     Owner = 1,
     CommitteeSecretary = 2,
     ActsNext = 4,
+    Escalation = 8,
+}
+
+/// <summary>Times in notifications: Danish, in Copenhagen time ("5. december 2026 kl. 14.00").</summary>
+public static class DanishTime
+{
+    private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+    private static readonly System.Globalization.CultureInfo Danish = System.Globalization.CultureInfo.GetCultureInfo("da-DK");
+
+    public static string Date(DateTime utc) => Local(utc).ToString("d. MMMM yyyy", Danish);
+
+    public static string DateAndTime(DateTime utc) => Local(utc).ToString("d. MMMM yyyy 'kl.' HH:mm", Danish);
+
+    private static DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Copenhagen);
 }
 
 /// <summary>The Danish subject and body of a notification, the same in the inbox and in the e-mail.</summary>
@@ -37,6 +51,13 @@ public static class NotificationText
             PlanReturned => (
                 $"Handleplan sendt tilbage: {title}",
                 $"{actor} har sendt handleplanen »{title}« fra {committee} tilbage fra fasen {from} til fasen {to}."),
+            PlanDeadlineApproaching reminder => (
+                $"Påmindelse: frist for handleplan {DanishTime.Date(reminder.DueUtc)}: {title}",
+                $"Handleplanen »{title}« fra {committee} venter i fasen {to}. Fristen for behandlingen er {DanishTime.DateAndTime(reminder.DueUtc)}."),
+            PlanOverdue overdue => (
+                $"Frist overskredet: {title}",
+                $"Handleplanen »{title}« fra {committee} har ventet i fasen {to} siden {DanishTime.DateAndTime(overdue.StageEnteredUtc)}. " +
+                $"Fristen var {DanishTime.DateAndTime(overdue.DueUtc)}, og den er overskredet."),
             PlanAdopted => (
                 $"Handleplan vedtaget: {title}",
                 $"{actor} har godkendt handleplanen »{title}« fra {committee} i fasen {from}, og planen er nu vedtaget (fasen {to})."),
@@ -63,7 +84,13 @@ public static class NotificationText
             }
         }
 
-        if (reason.HasFlag(RecipientReason.ActsNext))
+        if (planEvent is PlanDeadlineApproaching or PlanOverdue)
+        {
+            body.Append("\n\n").Append(reason.HasFlag(RecipientReason.ActsNext)
+                ? "Du kan behandle planen nu."
+                : "Du får besked, fordi du følger op på overskredne frister i denne fase.");
+        }
+        else if (reason.HasFlag(RecipientReason.ActsNext))
         {
             body.Append("\n\n").Append(planEvent.ToStage == Stages.Draft
                 ? "Du kan nu rette planen og indsende den igen."

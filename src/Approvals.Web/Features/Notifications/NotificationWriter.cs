@@ -25,12 +25,13 @@ public sealed class NotificationWriter(
     IOptions<SmtpOptions> smtp,
     OutboxSignal outboxSignal,
     MailSignal mailSignal,
-    WriteGate writes,
     InboxQueries queries,
     TimeProvider clock)
 {
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
+        // Storing committed events takes its turn to write ahead of new requests (see WriteGate).
+        using var delivery = WriteGate.AsDelivery();
         // One connection for the five reads and the write: EF Core would otherwise open and close it for each,
         // and on SQLite every open re-registers EF Core's functions on the native connection.
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -70,15 +71,13 @@ public sealed class NotificationWriter(
         {
             row.SentUtc = now;
             row.LastError = null;
+            row.ClaimToken = null;
+            row.LeaseUntilUtc = null;
         }
 
         if (added > 0 || row is not null)
         {
-            // In line with the transitions: on SQLite a write that meets another in the busy handler sleeps.
-            using (await writes.EnterAsync(WritePriority.Delivery, cancellationToken))
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         if (added > 0)
@@ -102,13 +101,18 @@ public sealed class NotificationWriter(
 
     /// <summary>
     /// The owner and the committee's secretaries hear of every return, approval and adoption; whoever may act
-    /// in the new stage hears that the plan has reached them. Never the actor.
+    /// in the new stage hears that the plan has reached them, and is reminded of its due time; the roles a stage
+    /// escalates to hear that it is overdue. Never the actor.
     /// </summary>
     private async Task<Dictionary<string, RecipientReason>> RecipientsAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
         var committee = Committee.Find(planEvent.Committee)?.Code ?? planEvent.Committee;
         var tellsOwner = planEvent is PlanReturned or PlanApproved or PlanAdopted;
-        var roles = planEvent.ActingRoles.ToHashSet(StringComparer.Ordinal);
+        // A reminder goes to those who may act now; an escalation to the roles the stage escalates to.
+        var (toldRoles, toldReason) = planEvent is PlanOverdue overdue
+            ? (overdue.EscalateTo, RecipientReason.Escalation)
+            : (planEvent.ActingRoles, RecipientReason.ActsNext);
+        var roles = toldRoles.ToHashSet(StringComparer.Ordinal);
         if (tellsOwner)
         {
             roles.Add(Roles.Secretary);
@@ -127,9 +131,9 @@ public sealed class NotificationWriter(
                 continue;
             }
 
-            if (planEvent.ActingRoles.Contains(member.Role))
+            if (toldRoles.Contains(member.Role))
             {
-                Add(member.Id, RecipientReason.ActsNext);
+                Add(member.Id, toldReason);
             }
 
             if (tellsOwner && member.Role == Roles.Secretary)

@@ -5,15 +5,6 @@ using Microsoft.EntityFrameworkCore;
 namespace Approvals.Web.Features.Operations;
 
 /// <summary>
-/// What the deadlines feature provides to count plans past their stage's due date. Until it is registered, the
-/// <c>approvals.plans.overdue</c> gauge reports nothing (rather than a made-up zero).
-/// </summary>
-public interface IOverduePlans
-{
-    int Count(ApprovalsDbContext db, DateTime nowUtc);
-}
-
-/// <summary>
 /// Gauges read from the database when metrics are collected (a Prometheus scrape or an OTLP export, every 15–60 s):
 /// outbox rows waiting and failing, e-mails waiting after a failure and given up, plans overdue.
 /// </summary>
@@ -34,10 +25,12 @@ internal sealed class DeliveryGauges : IDisposable
             new Measurement<long>(db.Notifications.LongCount(n => n.EmailedUtc == null && n.NextEmailAttemptUtc != null && n.EmailLastError != null), new KeyValuePair<string, object?>("state", "retrying")),
             new Measurement<long>(db.Notifications.LongCount(n => n.EmailedUtc == null && n.NextEmailAttemptUtc == null && n.EmailLastError != null), new KeyValuePair<string, object?>("state", "given_up")),
         }), unit: "{email}", description: "Notification e-mails that failed: being retried, or given up (the notification is in the inbox only).");
-        _meter.CreateObservableGauge("approvals.plans.overdue", () => Read(scopes, (services, db) =>
-            services.GetService<IOverduePlans>() is { } overdue
-                ? new[] { new Measurement<long>(overdue.Count(db, clock.GetUtcNow().UtcDateTime)) }
-                : []), unit: "{plan}", description: "Plans past their stage's due date (reported once the deadlines feature provides IOverduePlans).");
+        _meter.CreateObservableGauge("approvals.plans.overdue", () => Read(scopes, (_, db) =>
+        {
+            // As the deadline report counts them: a due time fixed when the plan entered its stage, now passed.
+            var now = clock.GetUtcNow().UtcDateTime;
+            return new[] { new Measurement<long>(db.Plans.LongCount(p => p.DueUtc != null && p.DueUtc < now)) };
+        }), unit: "{plan}", description: "Plans past the due time of the stage they wait in.");
     }
 
     private static IEnumerable<Measurement<long>> Read(IServiceScopeFactory scopes, Func<IServiceProvider, ApprovalsDbContext, IEnumerable<Measurement<long>>> read)

@@ -129,9 +129,9 @@ public sealed class DeliveryOverview(
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Only while no dispatcher has claimed the row since it was read (a claim counts an attempt).
+        // Only while no dispatcher holds the row (its lease decides), and no new failure came in since it was read.
         var moved = await db.Outbox
-            .Where(m => m.Id == row.Id && m.SentUtc == null && m.Attempts == row.Attempts)
+            .Where(m => m.Id == row.Id && m.SentUtc == null && m.Attempts == row.Attempts && (m.ClaimToken == null || m.LeaseUntilUtc < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptUtc, now), ct);
         if (moved == 0)
         {
@@ -174,7 +174,8 @@ public sealed class DeliveryOverview(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var moved = await db.Notifications
-            .Where(n => n.Id == notificationId && n.EmailedUtc == null && n.EmailAttempts == row.EmailAttempts)
+            .Where(n => n.Id == notificationId && n.EmailedUtc == null && n.EmailAttempts == row.EmailAttempts
+                && (n.ClaimToken == null || n.LeaseUntilUtc < now))
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.NextEmailAttemptUtc, now), ct);
         if (moved == 0)
         {

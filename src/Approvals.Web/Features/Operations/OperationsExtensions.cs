@@ -33,7 +33,7 @@ public static class OperationsExtensions
         }
 
         builder.Services.AddHealthChecks()
-            .AddDbContextCheck<ApprovalsDbContext>("database", tags: [ReadyTag], customTestQuery: DatabaseServes);
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
     }
 
     /// <summary>Gives each request one log line, scoped with the plan id where the route names a plan.</summary>
@@ -50,17 +50,60 @@ public static class OperationsExtensions
         // Ready: the instance can serve requests, so a load balancer may send it traffic.
         health.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.Write });
     }
+}
 
-    // Reachable and with its schema: a query on a real table. (On SQLite, CanConnect only asks whether the
-    // file exists, and then a bare query would create an empty database.)
-    private static async Task<bool> DatabaseServes(ApprovalsDbContext db, CancellationToken ct)
+/// <summary>
+/// Ready as far as the database goes: it is reachable, has its schema, and takes writes. A database that is
+/// read-only or full still answers queries, so the check writes for real: a row of about a page in a transaction
+/// that is rolled back (it needs a free page and the right to write, and leaves nothing behind), and a small row
+/// that is committed (the commit must reach the disk).
+/// </summary>
+internal sealed class DatabaseHealthCheck(ApprovalsDbContext db, TimeProvider clock) : IHealthCheck
+{
+    public const string ProbeId = "ready";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!await db.Database.CanConnectAsync(ct))
+        try
         {
-            return false;
+            // On SQLite, CanConnect only asks whether the file exists; a bare query would create an empty database.
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, "The database cannot be reached.");
+            }
+
+            await db.Plans.AnyAsync(cancellationToken); // throws, so the check fails, when the schema is not there
+
+            // The writes are short and finished even when the caller gives up waiting: a probe cut off inside its
+            // transaction would be an error in the log, not a finding.
+            await WriteAsync();
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The database cannot serve: {e.Message}", e);
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            db.ReadinessProbes.Add(new ReadinessProbe { Id = Guid.NewGuid().ToString("N"), CheckedUtc = now, Padding = new string('.', ReadinessProbe.MaxPaddingLength) });
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+
+            await transaction.RollbackAsync();
         }
 
-        await db.Plans.AnyAsync(ct); // throws, so the check fails, when the schema is not there
-        return true;
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO \"ReadinessProbes\" (\"Id\", \"CheckedUtc\") VALUES ({ProbeId}, {now}) ON CONFLICT (\"Id\") DO UPDATE SET \"CheckedUtc\" = excluded.\"CheckedUtc\"");
     }
 }

@@ -18,7 +18,7 @@ namespace Approvals.Web.Features.Plans;
 /// concurrency token; a save made from an older token is refused and overwrites nothing.
 /// </summary>
 public sealed class EditPlanModel(
-    ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
+    ApprovalsDbContext db, WorkflowRuntime workflows, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
     : PageModel
 {
     [BindProperty]
@@ -90,10 +90,7 @@ public sealed class EditPlanModel(
         try
         {
             Plan.Edit(User.Id(), input.Title!, content, workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
-            using (await writes.EnterAsync(ct))
-            {
-                await db.SaveChangesAsync(ct);
-            }
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

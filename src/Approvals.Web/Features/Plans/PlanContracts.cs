@@ -99,7 +99,8 @@ public sealed record PlanSummary(
     int FlaggedGoalCount,
     int ErrorCount,
     int WarningCount,
-    DateTime UpdatedUtc);
+    DateTime UpdatedUtc,
+    DateTime? DueUtc = null);
 
 public static class ETags
 {

@@ -89,14 +89,14 @@ public static class PlanEndpoints
         }
 
         var rows = await query
-            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
+            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc })
             .ToListAsync(ct);
         // Sorted here, not by the database: its collation decides where "ØU" and lower-case titles go, and
         // SQLite, PostgreSQL servers and images each have their own.
         return TypedResults.Ok(rows
             .OrderBy(p => p.CommitteeCode, StringComparer.Ordinal).ThenBy(p => p.Title, StringComparer.Ordinal)
             .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
+                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
             .ToList());
     }
 
@@ -133,7 +133,7 @@ public static class PlanEndpoints
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult, ValidationProblem>> Update(
         Guid id, PlanInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
-        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
@@ -171,10 +171,7 @@ public static class PlanEndpoints
         try
         {
             plan.Edit(http.User.Id(), input.Title!, content, workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
-            using (await writes.EnterAsync(ct))
-            {
-                await db.SaveChangesAsync(ct);
-            }
+            await db.SaveChangesAsync(ct);
         }
         catch (PlanNotEditableException)
         {

@@ -41,9 +41,9 @@ public sealed record TransitionOutcome(
 /// <summary>
 /// Takes a workflow action on a stored plan: the one code path of the API (POST /api/plans/{id}/transitions) and
 /// the plan page's buttons. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
-/// for the outbox are written by one SaveChanges through the write gate, so in one transaction, or not at all.
+/// for the outbox are written by one SaveChanges, so in one transaction, or not at all.
 /// </summary>
-public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock)
+public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock)
 {
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> means any.</param>
     public async Task<TransitionOutcome> TakeAsync(
@@ -93,10 +93,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         db.Enqueue(result.Event);
         try
         {
-            using (await writes.EnterAsync(ct))
-            {
-                await db.SaveChangesAsync(ct);
-            }
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

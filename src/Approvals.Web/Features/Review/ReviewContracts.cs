@@ -33,8 +33,11 @@ public sealed record TransitionResponse(
 
 public sealed record PlanActionsResponse(Guid PlanId, int Revision, string ETag, CurrentStageResponse Stage, IReadOnlyList<ActionResponse> Actions);
 
-/// <summary>The stage the plan is in, since when, and by when its reviewers should act.</summary>
-public sealed record CurrentStageResponse(string Id, LocalizedText Name, bool Editable, int? DueDays, DateTime EnteredUtc, DateTime? DueUtc);
+/// <summary>
+/// The stage the plan is in, since when, and by when its reviewers should act (fixed when the plan entered the stage);
+/// <see cref="Overdue"/> once that time has passed.
+/// </summary>
+public sealed record CurrentStageResponse(string Id, LocalizedText Name, bool Editable, int? DueDays, DateTime EnteredUtc, DateTime? DueUtc, bool Overdue);
 
 /// <summary>An action the signed-in user's role allows here; when <see cref="Allowed"/> is false, <see cref="BlockedBy"/> says why.</summary>
 public sealed record ActionResponse(

@@ -59,7 +59,7 @@ public static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
-        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, CancellationToken ct)
+        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (Unreadable(plan, id, http) is { } refused)
@@ -68,9 +68,6 @@ public static class ReviewEndpoints
         }
 
         var stage = workflows.StageOf(plan!);
-        var entered = await db.Journal.Where(j => j.PlanId == id).OrderByDescending(j => j.Id).Select(j => (DateTime?)j.AtUtc).FirstOrDefaultAsync(ct)
-            ?? plan!.CreatedUtc;
-        entered = DateTime.SpecifyKind(entered, DateTimeKind.Utc);
         var options = await workflows.ActionsFor(await PlanComments.GuardContextAsync(db, plan!, ct), http.User.ToActor());
 
         http.Response.Headers.ETag = ETags.For(plan!);
@@ -78,7 +75,7 @@ public static class ReviewEndpoints
             plan!.Id,
             plan.Revision,
             ETags.For(plan),
-            new CurrentStageResponse(stage.Id, stage.Name, stage.Editable, stage.DueDays, entered, stage.DueDays is { } days ? entered.AddDays(days) : null),
+            new CurrentStageResponse(stage.Id, stage.Name, stage.Editable, stage.DueDays, plan.StageEnteredUtc, plan.DueUtc, plan.IsOverdue(clock.GetUtcNow().UtcDateTime)),
             options.Select(o => new ActionResponse(o.Action.Id, o.Action.Name, o.To.Id, o.To.Name, o.Transition.CommentRequired, o.Allowed, o.Blocked)).ToList()));
     }
 

@@ -36,6 +36,10 @@ public sealed class AccessibilityTests(BrowserApp app)
     [InlineData("koordinator-ukendt-filter", "koordinator@approvals.local", "/koordinator?committee=xyz")]
     [InlineData("koordinator-forbudt", "sekretaer.sou@approvals.local", "/koordinator")]
     [InlineData("arbejdsgange", "sekretaer.sou@approvals.local", "/arbejdsgange")]
+    [InlineData("frister", "koordinator@approvals.local", "/frister")]
+    [InlineData("frister-filtre", "administrativ@approvals.local", "/frister?committee=sou&stage=administrative-review&overdue=true")]
+    [InlineData("frister-ukendt-filter", "koordinator@approvals.local", "/frister?committee=xyz")]
+    [InlineData("drift", "admin@approvals.local", "/admin/drift")]
     public async Task A_page_has_no_serious_accessibility_violations(string name, string account, string path)
     {
         var page = account == Anonymous ? await app.NewPage() : await app.SignedIn(account);

@@ -80,6 +80,64 @@ public sealed class NotificationEmailTests
         }
     }
 
+    /// <summary>
+    /// Two instances on one PostgreSQL database share the e-mails to send, through a mail server that takes its time
+    /// over every command: the batch an instance claims takes several times the mail lease to send, and still each
+    /// e-mail goes out once (the instance renews its lease while it works, and confirms each e-mail before sending).
+    /// </summary>
+    [Fact]
+    [Trait(TestTraits.Category, TestTraits.NoDatabase)] // PostgreSQL whatever the pass, so it runs once
+    public async Task Two_instances_and_a_slow_mail_server_send_every_email_exactly_once()
+    {
+        const int Mails = 12;
+        var port = FreePort();
+        using var smtp = StartSmtp(port);
+        await using var slow = new SlowRelay(port, TimeSpan.FromMilliseconds(150));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = slow.Port.ToString(),
+            ["Smtp:PollInterval"] = "00:00:00.1",
+            ["Smtp:Lease"] = "00:00:03",
+            ["Smtp:RetryBaseDelay"] = "00:00:00.2",
+            ["Smtp:RetryMaxDelay"] = "00:00:00.5",
+        };
+        var database = TestDatabase.Postgres();
+        await using var a = new ConfiguredApp(settings, database);
+        await using var b = new ConfiguredApp(new Dictionary<string, string?>(settings), database);
+        await Task.WhenAll(a.StartAsync(), b.StartAsync());
+
+        // Due at once, for both instances' mailers to compete for.
+        var recipients = await a.WithDb(db => db.Users.OrderBy(u => u.Email).Select(u => u.Id).Take(Mails).ToListAsync());
+        await a.WithDb(db =>
+        {
+            var now = DateTime.UtcNow;
+            db.Notifications.AddRange(recipients.Select((recipient, i) => new Approvals.Persistence.Notification
+            {
+                Id = Guid.CreateVersion7(),
+                EventId = Guid.NewGuid(),
+                RecipientId = recipient,
+                PlanId = Guid.NewGuid(),
+                Kind = "PlanSubmitted",
+                Subject = $"Langsom post {i + 1:00}",
+                Body = "Til behandling.",
+                Link = BaseUrl,
+                OccurredUtc = now,
+                CreatedUtc = now,
+                NextEmailAttemptUtc = now,
+            }));
+            return db.SaveChangesAsync();
+        });
+
+        await Eventually.True(
+            async () => await a.WithDb(db => db.Notifications.CountAsync(n => n.Subject.StartsWith("Langsom post") && n.EmailedUtc != null)) == Mails,
+            TimeSpan.FromSeconds(120), $"all {Mails} e-mails to be sent");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate in flight lands by now
+
+        var subjects = smtp.ReceivedEmail.Select(m => Parse(m).Subject).Where(s => s?.StartsWith("Langsom post") == true).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, Mails).Select(i => $"Langsom post {i:00}"), subjects);
+    }
+
     [Fact]
     public async Task A_failed_email_is_retried_and_the_inbox_entry_stays()
     {

@@ -35,7 +35,6 @@ public sealed class OutboxPublishTimeoutTests
                 app.Services.GetRequiredService<IServiceScopeFactory>(),
                 bus,
                 new OutboxSignal(),
-                app.Services.GetRequiredService<WriteGate>(),
                 Options.Create(new MessagingOptions
                 {
                     Transport = MessagingTransport.RabbitMq,

@@ -165,6 +165,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
         Assert.Contains(lag.MetricPoints, p => Tag(p, "kind") == "PlanSubmitted" && p.GetHistogramCount() >= 1);
         var outbox = metrics.Single(m => m.Name == "approvals.outbox.waiting");
         Assert.Equal(["failing", "waiting"], outbox.MetricPoints.Select(p => Tag(p, "state")).Distinct().Order());
+        Assert.Single(metrics, m => m.Name == "approvals.plans.overdue");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class TransitionTests(ReviewApp app)
     public async Task A_plan_goes_from_draft_to_adopted_with_the_right_role_at_each_step()
     {
         var plan = await app.CreatePlan(Committee.Biu);
-        Assert.Equal((Stages.Draft, 1), (plan.Stage, plan.WorkflowVersion));
+        Assert.Equal((Stages.Draft, 2), (plan.Stage, plan.WorkflowVersion));
 
         var submitted = await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
         var reviewed = await app.Take(Users.AdministrativeReviewer, plan.Id, "approve");

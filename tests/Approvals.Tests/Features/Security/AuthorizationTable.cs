@@ -216,6 +216,11 @@ public static class AuthorizationTable
         Page("GET /koordinator", Rule.ReportReaders, HttpStatusCode.OK, Get("/koordinator")),
         Page("GET /koordinator?handler=Csv", Rule.ReportReaders, HttpStatusCode.OK, Get("/koordinator?handler=Csv")),
 
+        // Deadlines
+        Api("GET /api/reports/deadlines", Rule.ReportReaders, HttpStatusCode.OK, Get("/api/reports/deadlines?overdue=false")),
+        Page("GET /frister", Rule.ReportReaders, HttpStatusCode.OK, Get("/frister")),
+        Page("GET /frister?handler=Csv", Rule.ReportReaders, HttpStatusCode.OK, Get("/frister?handler=Csv")),
+
         // Notifications: the own secretary's notification
         Api("GET /api/notifications", Rule.SignedIn, HttpStatusCode.OK, Get("/api/notifications")),
         Api("POST /api/notifications/{id:guid}/read", Rule.Recipient, HttpStatusCode.OK, (a, _) => Get(HttpMethod.Post, $"/api/notifications/{a.Notification}/read")),

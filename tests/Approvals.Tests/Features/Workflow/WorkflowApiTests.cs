@@ -16,8 +16,8 @@ public sealed class WorkflowApiTests(ApprovalsApp app)
         var workflows = await client.GetFromJsonAsync<List<WorkflowSummary>>("/api/workflows");
 
         var plan = Assert.Single(workflows!);
-        Assert.Equal(("committee-plan", 1, "Udvalgets handleplan"), (plan.Id, plan.LatestVersion, plan.Name.Da));
-        Assert.Equal([1], plan.Versions);
+        Assert.Equal(("committee-plan", 2, "Udvalgets handleplan"), (plan.Id, plan.LatestVersion, plan.Name.Da));
+        Assert.Equal([1, 2], plan.Versions);
     }
 
     [Fact]
@@ -27,9 +27,11 @@ public sealed class WorkflowApiTests(ApprovalsApp app)
 
         var workflow = (await client.GetFromJsonAsync<WorkflowResponse>("/api/workflows/committee-plan"))!;
 
-        var v1 = Assert.Single(workflow.Versions);
+        Assert.Equal([1, 2], workflow.Versions.Select(v => v.Version));
+        var v1 = workflow.Versions[0];
         Assert.Equal(5, v1.Stages.Count);
         Assert.Equal(30, v1.Stages.Single(s => s.Id == Stages.CouncilApproval).DueDays);
+        Assert.Equal(30, workflow.Versions[1].Stages.Single(s => s.Id == Stages.CouncilApproval).DueDays);
         Assert.Contains(v1.Transitions, t => t.Action == "return" && t.CommentRequired && t.From.SequenceEqual([Stages.AdministrativeReview]));
         Assert.Equal(["no-errors-except-indicators", "comments-answered", "indicators-complete"], v1.Guards.Select(g => g.Name));
     }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Approvals.Persistence.Sqlite.Migrations
 {
     [DbContext(typeof(ApprovalsDbContext))]
-    [Migration("20261129124105_TraceContextAndOperatorActions")]
-    partial class TraceContextAndOperatorActions
+    [Migration("20261129114339_StageDeadlines")]
+    partial class StageDeadlines
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -96,6 +96,9 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DueUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ErrorCount")
                         .HasColumnType("INTEGER");
 
@@ -108,6 +111,9 @@ namespace Approvals.Persistence.Sqlite.Migrations
 
                     b.Property<int>("GoalCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextDeadlineUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -125,6 +131,12 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StageEnteredUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StageEntry")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SubmittedBy")
                         .HasMaxLength(64)
@@ -150,6 +162,8 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NextDeadlineUtc");
 
                     b.HasIndex("CommitteeCode", "Stage");
 
@@ -474,6 +488,48 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Approvals.Persistence.DeadlineNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OffsetSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StageEntry")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId", "StageEntry", "Kind", "OffsetSeconds")
+                        .IsUnique();
+
+                    b.ToTable("DeadlineNotices", (string)null);
+                });
+
             modelBuilder.Entity("Approvals.Persistence.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -588,46 +644,6 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.ToTable("Notifications", (string)null);
                 });
 
-            modelBuilder.Entity("Approvals.Persistence.OperatorAction", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("AtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AtUtc");
-
-                    b.ToTable("OperatorActions", (string)null);
-                });
-
             modelBuilder.Entity("Approvals.Persistence.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -657,10 +673,6 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SentUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TraceParent")
-                        .HasMaxLength(55)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Type")
@@ -842,6 +854,15 @@ namespace Approvals.Persistence.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Approvals.Core.Review.PlanComment", b =>
+                {
+                    b.HasOne("Approvals.Core.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Approvals.Persistence.DeadlineNotice", b =>
                 {
                     b.HasOne("Approvals.Core.Plans.Plan", null)
                         .WithMany()
