@@ -15,6 +15,7 @@ public static class ApiTags
         ("Comments", "Review comments on a plan's goals, indicators or the whole plan, with their replies."),
         ("Changes", "What changed between two versions of a plan, goal by goal, with word-level differences."),
         ("Reports", "The coverage report: goals across committees without a real indicator, as JSON or as CSV for Excel."),
+        ("Deadlines", "Every plan waiting in a reviewer stage with its due time and how long overdue, as JSON or CSV."),
         ("Workflows", "The workflow definitions plans run on, with all loaded versions, and their Mermaid diagram."),
         ("Notifications", "Your own inbox: what happened to the plans you work on, unread first."),
         ("Operations", "For administrators: what did not go through (outbox events, e-mails), the dispatcher and the bus, and retrying."),
