@@ -28,6 +28,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<OperatorAction> OperatorActions => Set<OperatorAction>();
+
     public DbSet<PlanComment> PlanComments => Set<PlanComment>();
 
     public DbSet<CommentReply> CommentReplies => Set<CommentReply>();
@@ -195,8 +197,21 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.ToTable("Outbox");
             b.HasKey(m => m.Id);
             b.Property(m => m.Type).HasMaxLength(200);
+            b.Property(m => m.TraceParent).HasMaxLength(OutboxMessage.TraceParentMaxLength);
             b.HasIndex(m => m.MessageId).IsUnique();
             b.HasIndex(m => new { m.SentUtc, m.Id });
+        });
+
+        builder.Entity<OperatorAction>(b =>
+        {
+            b.ToTable("OperatorActions");
+            b.HasKey(a => a.Id);
+            b.Property(a => a.ActorId).HasMaxLength(OperatorAction.ActorIdMaxLength);
+            b.Property(a => a.ActorName).HasMaxLength(OperatorAction.ActorNameMaxLength);
+            b.Property(a => a.Action).HasMaxLength(OperatorAction.ActionMaxLength);
+            b.Property(a => a.Target).HasMaxLength(OperatorAction.TargetMaxLength);
+            b.Property(a => a.Detail).HasMaxLength(OperatorAction.DetailMaxLength);
+            b.HasIndex(a => a.AtUtc);
         });
 
         builder.Entity<DeadlineNotice>(b =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Approvals.Core.Contracts;
 
@@ -21,6 +22,7 @@ public static class Outbox
             Body = JsonSerializer.Serialize(planEvent, planEvent.GetType(), Json),
             CreatedUtc = planEvent.OccurredUtc,
             NextAttemptUtc = planEvent.OccurredUtc,
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id.Length: <= OutboxMessage.TraceParentMaxLength } current ? current.Id : null,
         };
         db.Outbox.Add(message);
         return message;

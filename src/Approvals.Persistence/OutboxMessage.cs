@@ -6,6 +6,9 @@ namespace Approvals.Persistence;
 /// </summary>
 public sealed class OutboxMessage : ILeasedRow<long>
 {
+    /// <summary>The length of a W3C <c>traceparent</c> (version 00): 00-{32 hex}-{16 hex}-{2 hex}.</summary>
+    public const int TraceParentMaxLength = 55;
+
     public long Id { get; set; }
 
     public Guid MessageId { get; set; }
@@ -33,6 +36,12 @@ public sealed class OutboxMessage : ILeasedRow<long>
     public Guid? ClaimToken { get; set; }
 
     public DateTime? LeaseUntilUtc { get; set; }
+
+    /// <summary>
+    /// The W3C trace context (<c>traceparent</c>) of the request that wrote the row, so publishing it continues that
+    /// trace; null when nothing was traced.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>An entry in a user's in-app inbox. (EventId, RecipientId) is unique: a redelivery adds nothing.</summary>

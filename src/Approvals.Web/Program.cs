@@ -1,4 +1,5 @@
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.ApiReference;
 using Approvals.Web.Features.Changes;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Committees;
@@ -41,7 +42,10 @@ else
 
 builder.AddSecurity();
 builder.AddOperations();
+builder.AddTelemetry();
+builder.AddDeliveryOverview();
 builder.AddApiConventions();
+builder.AddApiReference();
 builder.AddPersistence();
 builder.AddPlans();
 builder.AddWorkflows();
@@ -71,8 +75,9 @@ app.UseAuthentication();
 app.UseSignInLimits();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapApiReference();
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapAccounts();
 app.MapUsers();
@@ -87,6 +92,7 @@ app.MapReview();
 app.MapComments();
 app.MapChanges();
 app.MapNotifications();
+app.MapOperations();
 app.MapWebUi();
 
 await app.RunUntilStoppedAsync();

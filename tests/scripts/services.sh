@@ -14,6 +14,7 @@ services_install() {
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} ..."
     export DEBIAN_FRONTEND=noninteractive
@@ -21,6 +22,18 @@ services_install() {
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   export APPROVALS_TEST_CHROMIUM=/usr/bin/chromium
+  node_tools_install
+}
+
+# The npm tools the API tests run (OpenAPI linter, openapi-typescript, tsc), at the exact versions of
+# tests/node/package-lock.json; installed again only when the lock file changed.
+node_tools_install() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../node" && pwd)"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "Installing the npm tools of tests/node ..."
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "npm ci in tests/node failed"; return 1; }
+  fi
 }
 
 services_start() {

@@ -38,7 +38,7 @@ public sealed class AccountModel(
             return Challenge();
         }
 
-        var request = new ChangePasswordRequest(Password.Current, Password.New.Password);
+        var request = new ChangePasswordRequest(Password.Current ?? string.Empty, Password.New.Password ?? string.Empty);
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
         {

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Approvals.Web.Features.Accounts;
 
-public sealed record SetPasswordRequest(string? Token, string? Password);
+public sealed record SetPasswordRequest(string Token, string Password);
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
 
 public static class PasswordLimits
 {

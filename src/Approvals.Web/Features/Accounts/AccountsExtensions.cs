@@ -16,6 +16,9 @@ public static class Policies
 
     /// <summary>Account administration: administrators only.</summary>
     public const string AdministerAccounts = nameof(AdministerAccounts);
+
+    /// <summary>The operations page and API (what did not go through, retrying it): administrators only.</summary>
+    public const string OperateDelivery = nameof(OperateDelivery);
 }
 
 public static class AccountsExtensions
@@ -88,7 +91,8 @@ public static class AccountsExtensions
             .AddPolicy(Policies.ReadReports, p => p.RequireRole(
                 Roles.Coordinator, Roles.Administrator, Roles.AdministrativeReviewer, Roles.CommitteeApprover, Roles.CouncilApprover))
             .AddPolicy(Policies.WritePlans, p => p.RequireRole(Roles.Secretary))
-            .AddPolicy(Policies.AdministerAccounts, p => p.RequireRole(Roles.Administrator));
+            .AddPolicy(Policies.AdministerAccounts, p => p.RequireRole(Roles.Administrator))
+            .AddPolicy(Policies.OperateDelivery, p => p.RequireRole(Roles.Administrator));
     }
 
     /// <summary>

@@ -1,12 +1,13 @@
 using Approvals.Persistence;
 using Approvals.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using FluentValidation;
 
 namespace Approvals.Web.Features.Accounts;
 
-public sealed record LoginRequest(string? Email, string? Password);
+public sealed record LoginRequest(string Email, string Password);
 
 public sealed record MeResponse(string Id, string Email, string DisplayName, string? Committee, IReadOnlyList<string> Roles);
 
@@ -40,16 +41,20 @@ public static class AuthEndpoints
                 "Returns { tokenType, accessToken, expiresIn, refreshToken }; send the token as Authorization: Bearer. " +
                 "Every failure (wrong password, unknown address, an account that may not sign in) is the same 401. " +
                 "Attempts are limited per client address and per account: past the limit the answer is 429 with Retry-After.")
+            .Produces<AccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapGet("/me", Me);
+        group.MapGet("/me", Me)
+            .WithName("getCurrentUser")
+            .WithSummary("Who you are: your account, committee and roles")
+            .WithDescription("The signed-in account: id, e-mail, display name, the committee a secretary or committee approver belongs to (null for the others) and its roles, in alphabetical order.");
     }
 
     /// <summary>Returns <c>{ tokenType, accessToken, expiresIn, refreshToken }</c>; send the token as <c>Authorization: Bearer</c>.</summary>
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Login(LoginRequest request, HttpContext context, PasswordSignIn signIn)
     {
-        if (await signIn.SignInAsync(context, request.Email!, request.Password!, IdentityConstants.BearerScheme))
+        if (await signIn.SignInAsync(context, request.Email, request.Password, IdentityConstants.BearerScheme))
         {
             // The bearer handler has written the token response.
             return TypedResults.Empty;

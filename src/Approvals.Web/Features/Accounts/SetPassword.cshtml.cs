@@ -28,7 +28,7 @@ public sealed class SetPasswordModel(OwnAccount account, IValidator<SetPasswordR
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         LinkOpen = LocalPasswords;
-        var request = new SetPasswordRequest(Token, Input.Password);
+        var request = new SetPasswordRequest(Token ?? string.Empty, Input.Password ?? string.Empty);
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
         {

@@ -27,7 +27,7 @@ public sealed class SignInModel(PasswordSignIn signIn, IValidator<LoginRequest> 
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var request = new LoginRequest(Input.Email, Input.Password);
+        var request = new LoginRequest(Input.Email ?? string.Empty, Input.Password ?? string.Empty);
         var validation = await validator.ValidateAsync(request, HttpContext.RequestAborted);
         if (!validation.IsValid)
         {
@@ -36,7 +36,7 @@ public sealed class SignInModel(PasswordSignIn signIn, IValidator<LoginRequest> 
             return Page();
         }
 
-        if (await signIn.SignInAsync(HttpContext, request.Email!, request.Password!, IdentityConstants.ApplicationScheme))
+        if (await signIn.SignInAsync(HttpContext, request.Email, request.Password, IdentityConstants.ApplicationScheme))
         {
             return LocalRedirect(SafeReturnUrl);
         }

@@ -89,7 +89,7 @@ public sealed class CreateAdminCommand
 
         var name = string.IsNullOrWhiteSpace(_name) ? "Administrator" : _name.Trim();
         var validation = await services.GetRequiredService<IValidator<NewUserInput>>()
-            .ValidateAsync(new NewUserInput(_email, name, [Roles.Administrator], null), ct);
+            .ValidateAsync(new NewUserInput(_email ?? string.Empty, name, [Roles.Administrator], null), ct);
         if (!validation.IsValid)
         {
             await error.WriteLineAsync(string.Join("\n", validation.Errors.Select(e => e.ErrorMessage)));

@@ -27,9 +27,9 @@ public sealed record UserChangeResponse(
     DateTime AtUtc, string? ActorId, string Actor, string Action,
     IReadOnlyDictionary<string, object?>? Before, IReadOnlyDictionary<string, object?>? After);
 
-public sealed record NewUserInput(string? Email, string? Name, IReadOnlyList<string?>? Roles, string? Committee);
+public sealed record NewUserInput(string Email, string Name, IReadOnlyList<string> Roles, string? Committee);
 
-public sealed record UserUpdateInput(string? Name, IReadOnlyList<string?>? Roles, string? Committee);
+public sealed record UserUpdateInput(string Name, IReadOnlyList<string> Roles, string? Committee);
 
 public static class UserLimits
 {
@@ -67,7 +67,7 @@ internal sealed class UserUpdateInputValidator : AbstractValidator<UserUpdateInp
 
 internal static class NameRules
 {
-    public static IRuleBuilderOptions<T, string?> PersonName<T>(this IRuleBuilder<T, string?> rule) => rule
+    public static IRuleBuilderOptions<T, string> PersonName<T>(this IRuleBuilder<T, string> rule) => rule
         .NotEmpty().WithMessage("Enter the person's name as colleagues know it.")
         .MaximumLength(UserLimits.Name).WithMessage($"A name is at most {UserLimits.Name} characters.");
 }

@@ -17,9 +17,9 @@ public sealed class UserForm
 
     public string? Committee { get; set; }
 
-    public NewUserInput ToNew() => new(Email, Name, [.. Roles], Committee);
+    public NewUserInput ToNew() => new(Email ?? string.Empty, Name ?? string.Empty, [.. Roles], Committee);
 
-    public UserUpdateInput ToUpdate() => new(Name, [.. Roles], Committee);
+    public UserUpdateInput ToUpdate() => new(Name ?? string.Empty, [.. Roles], Committee);
 }
 
 public static class UserFormErrors

@@ -8,15 +8,15 @@ namespace Approvals.Web.Features.Comments;
 /// A new comment. <see cref="Anchor"/> names the goal (with its objective, and optionally one of its indicators) by
 /// the ids GET /api/plans/{id} returns; left out, the comment is on the plan as a whole.
 /// </summary>
-public sealed record CommentRequest(CommentAnchorInput? Anchor, string? Text);
+public sealed record CommentRequest(CommentAnchorInput? Anchor, string Text);
 
-public sealed record CommentAnchorInput(string? Objective, string? Goal, string? Indicator)
+public sealed record CommentAnchorInput(string Objective, string Goal, string? Indicator)
 {
     public static CommentAnchor ToAnchor(CommentAnchorInput? anchor) =>
         anchor is null ? CommentAnchor.WholePlan : new CommentAnchor(anchor.Objective, anchor.Goal, anchor.Indicator);
 }
 
-public sealed record ReplyRequest(string? Text);
+public sealed record ReplyRequest(string Text);
 
 internal sealed class CommentRequestValidator : AbstractValidator<CommentRequest>
 {

@@ -12,11 +12,12 @@ public static class CoverageEndpoints
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(Policies.ReadReports);
         reports.MapGet("/missing-indicators", MissingIndicators).Validate<CoverageQuery>()
+            .WithName("getMissingIndicatorsReport")
             .WithSummary("Goals without a real indicator, across committees")
             .WithDescription(
                 "One row per goal flagged indicator-missing or indicator-placeholder, and a summary per committee. " +
                 "With ?format=csv or Accept: text/csv the rows come as a CSV file for Danish Excel (UTF-8 with BOM, " +
-                "semicolons, CRLF, a header row) instead of JSON.");
+                "semicolons, CRLF, a header row) instead of JSON. For coordinators, administrators and reviewers; secretaries get 403.");
     }
 
     /// <summary>JSON by default; CSV with <c>?format=csv</c>, or when Accept ranks text/csv at least as high as application/json (an explicit format wins).</summary>

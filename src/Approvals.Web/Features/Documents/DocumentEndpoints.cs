@@ -138,7 +138,7 @@ public static class DocumentEndpoints
         }
 
         http.Response.Headers.ETag = ETags.For(plan);
-        return TypedResults.CreatedAtRoute(PlanResponse.From(plan), "GetPlan", new { id = plan.Id });
+        return TypedResults.CreatedAtRoute(PlanResponse.From(plan), PlanEndpoints.GetPlanRoute, new { id = plan.Id });
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(

@@ -44,7 +44,14 @@ public static class FlagEndpoints
     public static void MapFlags(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/plans").WithTags("Flags");
-        plans.MapGet("/{id:guid}/validation", Validation).Validate<PlanValidationRequest>();
+        plans.MapGet("/{id:guid}/validation", Validation).Validate<PlanValidationRequest>()
+            .WithName("getPlanValidation")
+            .WithSummary("The flags of a plan's current content")
+            .WithDescription("Every flag of the plan as it is now (errors such as a goal without an indicator, warnings such as an indicator " +
+                "that names no measure), each with its code, severity, 1-based path, the goal's number and a message that says what to do: " +
+                "in Danish, or in English with `lang=en` or an Accept-Language that prefers English. Read access as GET /api/plans/{id}.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>

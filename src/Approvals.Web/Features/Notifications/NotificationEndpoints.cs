@@ -27,8 +27,15 @@ public static class NotificationEndpoints
     public static void MapNotifications(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/notifications").WithTags("Notifications");
-        group.MapGet("/", List);
-        group.MapPost("/{id:guid}/read", MarkRead);
+        group.MapGet("/", List)
+            .WithName("listNotifications")
+            .WithSummary("Your inbox")
+            .WithDescription($"Your own notifications, unread first, then newest first, with the number unread. `take` is 1–{MaxTake} (default {DefaultTake}).");
+        group.MapPost("/{id:guid}/read", MarkRead)
+            .WithName("markNotificationRead")
+            .WithSummary("Mark a notification read")
+            .WithDescription("Marks one of your notifications read (again: the first time stays). 404 for an id that is not in your inbox, someone else's included.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<NotificationList>, ValidationProblem>> List(

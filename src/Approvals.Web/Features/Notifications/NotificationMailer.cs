@@ -207,6 +207,7 @@ internal sealed class NotificationMailer(
     {
         var message = Truncate($"{error.GetType().Name}: {error.Message}");
         var attempt = notification.EmailAttempts + 1;
+        Operations.ApprovalsTelemetry.EmailFailed(gaveUp: attempt >= _smtp.MaxAttempts);
         if (attempt >= _smtp.MaxAttempts)
         {
             logger.LogError("Giving up e-mailing notification {Id} after {Attempts} attempts; it stays in the inbox. {Error}",

@@ -80,6 +80,11 @@ public sealed class NotificationWriter(
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        if (added > 0)
+        {
+            Operations.ApprovalsTelemetry.NotificationsStored(planEvent, now);
+        }
+
         if (row is not null)
         {
             // A later event of the same plan was waiting for this one.

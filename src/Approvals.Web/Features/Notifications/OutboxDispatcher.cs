@@ -113,6 +113,9 @@ internal sealed class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+        // For the operations page: a dispatcher that stopped reading shows there.
+        var heartbeat = scope.ServiceProvider.GetService<Operations.DeliveryHeartbeat>();
+        heartbeat?.Pass();
         // One connection for the whole pass (EF Core would open and close it for each statement).
         await db.Database.OpenConnectionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -172,6 +175,11 @@ internal sealed class OutboxDispatcher(
                 cancellationToken: CancellationToken.None);
         }
 
+        if (outcomes.Any(o => o.Error is null))
+        {
+            heartbeat?.Published();
+        }
+
         return sentIds.Count > 0;
     }
 
@@ -218,6 +226,8 @@ internal sealed class OutboxDispatcher(
 
     private async Task<(OutboxMessage Row, Exception? Error)> PublishAsync(OutboxMessage row)
     {
+        // Continues the trace of the request that wrote the row; MassTransit's publish and the consumer follow under it.
+        using var activity = Operations.ApprovalsTelemetry.StartOutboxPublish(row.TraceParent, row.Type[(row.Type.LastIndexOf('.') + 1)..], row.MessageId, row.PlanId);
         try
         {
             var planEvent = Outbox.Deserialize(row);

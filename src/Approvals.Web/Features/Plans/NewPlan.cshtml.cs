@@ -24,7 +24,7 @@ public sealed class NewPlanModel(PlanDrafts drafts, IStringLocalizer<UiText> t) 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var outcome = await drafts.StartAsync(User, new PlanInput(Committee.Code, Input.Title, []), ct);
+        var outcome = await drafts.StartAsync(User, new PlanInput(Committee.Code, Input.Title ?? string.Empty, []), ct);
         if (outcome.Plan is not { } plan)
         {
             if (outcome.Forbidden is not null)

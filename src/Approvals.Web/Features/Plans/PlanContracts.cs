@@ -3,9 +3,10 @@ using Approvals.Core.Plans;
 namespace Approvals.Web.Features.Plans;
 
 // The JSON shape of a plan. Requests and responses share the tree so a client can GET a plan, change it
-// and PUT it back. Request fields are nullable so a missing one is reported by the validator, by name.
+// and PUT it back. A request field that may be left out is nullable; one that is needed is not, but a missing one still
+// reaches the validator (as null), which names it.
 
-public sealed record PlanInput(string? Committee, string? Title, List<ObjectiveInput>? Objectives)
+public sealed record PlanInput(string Committee, string Title, List<ObjectiveInput> Objectives)
 {
     /// <summary>
     /// The content as sent. Ids are kept as they are (a missing or empty one marks a new item, which gets an id when
@@ -24,7 +25,7 @@ public sealed record PlanInput(string? Committee, string? Title, List<ObjectiveI
 }
 
 /// <summary>An objective as sent; <see cref="Id"/> is the one GET returned, or left out for a new objective.</summary>
-public sealed record ObjectiveInput(string? Title, List<GoalInput>? Goals, string? Id = null);
+public sealed record ObjectiveInput(string? Title, List<GoalInput> Goals, string? Id = null);
 
 /// <summary>A goal as sent; <see cref="Id"/> is the one GET returned (kept when the goal is moved or renumbered), or left out for a new goal.</summary>
 public sealed record GoalInput(string? Number, string? Text, List<TextInput>? Indicators, List<TextInput>? Activities, string? Id = null);

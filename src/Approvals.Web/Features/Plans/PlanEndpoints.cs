@@ -2,6 +2,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.ApiReference;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,15 +12,44 @@ namespace Approvals.Web.Features.Plans;
 
 public static class PlanEndpoints
 {
+    /// <summary>The route name of GET /api/plans/{id}, which creating answers point to.</summary>
+    public const string GetPlanRoute = "getPlan";
+
     public static void AddPlans(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanDrafts>();
 
     public static void MapPlans(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/plans").WithTags("Plans");
-        plans.MapGet("/", List);
-        plans.MapGet("/{id:guid}", Get).WithName("GetPlan");
-        plans.MapPost("/", Create).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>();
-        plans.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>();
+        plans.MapGet("/", List)
+            .WithName("listPlans")
+            .WithSummary("List plans, with their flag counts")
+            .WithDescription("Every plan you may read (a secretary: the own committee's), ordered by committee and title, with stage, revision, " +
+                "goal and flag counts. `committee` (code or slug) and `stage` (a stage id) narrow the list; an unknown value is a 400 naming it.");
+        plans.MapGet("/{id:guid}", Get)
+            .WithName(GetPlanRoute)
+            .WithSummary("Read a plan")
+            .WithDescription("The whole plan: its objectives, goals, indicators and activities with their ids, its stage, revision and flag counts. " +
+                "The ETag header (also `eTag` in the body) is the version to send in If-Match when changing the plan or acting on it. " +
+                "A secretary reads only the own committee's plans (403).")
+            .ReturnsETag()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        plans.MapPost("/", Create).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>()
+            .WithName("createPlan")
+            .WithSummary("Start a draft plan for your committee")
+            .WithDescription("Creates a draft from `{committee, title, objectives}` for the committee's own secretary (403 for another committee). " +
+                "Items get ids; goals without a real indicator are accepted and flagged, not refused. 201 with the plan, its Location and ETag.")
+            .ReturnsETag();
+        plans.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>()
+            .WithName("updatePlan")
+            .WithSummary("Replace a draft plan's content")
+            .WithDescription("Replaces title and content of a plan in an editable stage (409 otherwise), for the committee's own secretary. " +
+                "Send back the ids GET returned (an item without an id is new; an id the plan does not have is a 400) and the plan's ETag " +
+                "in If-Match: 428 without it, 412 when someone changed the plan since. 200 with the plan and its new ETag.")
+            .ReturnsETag()
+            .RequiresIfMatch(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<Results<Ok<List<PlanSummary>>, ValidationProblem>> List(
@@ -98,7 +128,7 @@ public static class PlanEndpoints
         }
 
         http.Response.Headers.ETag = ETags.For(plan);
-        return TypedResults.CreatedAtRoute(PlanResponse.From(plan), "GetPlan", new { id = plan.Id });
+        return TypedResults.CreatedAtRoute(PlanResponse.From(plan), GetPlanRoute, new { id = plan.Id });
     }
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult, ValidationProblem>> Update(

@@ -35,7 +35,7 @@ public sealed class PlanForm
 
     public PlanInput ToInput(string committee) => new(
         committee,
-        Title,
+        Title ?? string.Empty,
         Objectives.Select(o => new ObjectiveInput(
             o.Title,
             o.Goals.Select(g => new GoalInput(

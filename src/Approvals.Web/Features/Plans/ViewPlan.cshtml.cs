@@ -150,7 +150,7 @@ public sealed class ViewPlanModel(
     private async Task<IActionResult> Comment(
         Guid id, string? formKey, string? text, Func<Task<CommentOutcome>> change, string doneText, CancellationToken ct)
     {
-        if (formKey is not null && (await textValidator.ValidateAsync(new ReplyRequest(text), ct)).Errors is [var failure, ..])
+        if (formKey is not null && (await textValidator.ValidateAsync(new ReplyRequest(text ?? string.Empty), ct)).Errors is [var failure, ..])
         {
             var error = failure.ErrorCode == "MaximumLengthValidator"
                 ? t["Validation.MaxLength", CommentRules.MaxTextLength, text?.Length ?? 0].Value

@@ -110,6 +110,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
             throw;
         }
 
+        Operations.ApprovalsTelemetry.TransitionTaken(result.Journal.Action, result.Journal.FromStage, result.Journal.ToStage);
         return new TransitionOutcome(TransitionStatus.Taken, plan, result);
 
         // The context still holds the refused changes; a caller that reads on must see the database, not them.

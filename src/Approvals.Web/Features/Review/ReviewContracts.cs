@@ -8,7 +8,7 @@ using FluentValidation;
 
 namespace Approvals.Web.Features.Review;
 
-public sealed record TransitionRequest(string? Action, string? Comment);
+public sealed record TransitionRequest(string Action, string? Comment);
 
 internal sealed class TransitionRequestValidator : AbstractValidator<TransitionRequest>
 {

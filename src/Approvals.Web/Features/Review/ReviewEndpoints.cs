@@ -2,6 +2,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.ApiReference;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
@@ -17,11 +18,44 @@ public static class ReviewEndpoints
     public static void MapReview(this IEndpointRouteBuilder app)
     {
         var plan = app.MapGroup("/api/plans/{id:guid}").WithTags("Review");
-        plan.MapGet("/actions", Actions);
-        plan.MapPost("/transitions", Transition).Validate<TransitionRequest>();
-        plan.MapGet("/history", History);
-        plan.MapGet("/revisions", Revisions);
-        plan.MapGet("/revisions/{number:int}", Revision);
+        plan.MapGet("/actions", Actions)
+            .WithName("getPlanActions")
+            .WithSummary("The plan's stage and the actions open to you")
+            .WithDescription("The stage the plan is in (since when, due when) and each action your roles allow there: `allowed`, or `blockedBy` " +
+                "with the reasons (the goals still lacking an indicator, unanswered comments, four-eyes). The ETag is the version to act on.")
+            .ReturnsETag()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        plan.MapPost("/transitions", Transition).Validate<TransitionRequest>()
+            .WithName("takePlanAction")
+            .WithSummary("Take an action on the plan: submit, approve or return")
+            .WithDescription("`{action, comment}` with the plan's ETag in If-Match (428 without it). Returning needs a comment (400). " +
+                "403 when your role, committee or the four-eyes rule does not allow it; 409 when the plan changed since you read it, " +
+                "another action won the race, or the action is not possible in this stage; 422 with `unmetGuards` when the plan does not " +
+                "meet the action's conditions. 200 with the new stage, the journal entry and the new ETag.")
+            .ReturnsETag()
+            .RequiresIfMatch(StatusCodes.Status409Conflict)
+            .ProducesUnmetGuards()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        plan.MapGet("/history", History)
+            .WithName("getPlanHistory")
+            .WithSummary("The plan's history")
+            .WithDescription("The append-only journal, oldest first: each action with its stages, who took it and when (UTC), the comment and the revision.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        plan.MapGet("/revisions", Revisions)
+            .WithName("listPlanRevisions")
+            .WithSummary("List the plan's submitted revisions")
+            .WithDescription("Each revision as submitted: number, title, who submitted it and when.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        plan.MapGet("/revisions/{number:int}", Revision)
+            .WithName("getPlanRevision")
+            .WithSummary("Read a submitted revision")
+            .WithDescription("The plan's content exactly as submitted in that revision: what the reviewers approve. 404 for a revision never submitted.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(

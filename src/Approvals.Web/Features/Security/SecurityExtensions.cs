@@ -9,6 +9,12 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace Approvals.Web.Features.Security;
 
 /// <summary>
+/// An endpoint's own Content-Security-Policy instead of the app's (<see cref="SecurityExtensions.ContentSecurityPolicy"/>),
+/// for the one page that cannot live under it (the API reference); every other header stays the same.
+/// </summary>
+public sealed record ContentSecurityPolicyMetadata(string Policy);
+
+/// <summary>
 /// What protects every response and the keys behind the cookies: security headers, the scheme and address a trusted
 /// TLS-terminating proxy forwards, cookies marked Secure when the original request was HTTPS, and the data protection
 /// keys encrypted at rest with a certificate.
@@ -79,7 +85,8 @@ public static class SecurityExtensions
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = policy;
+                headers.ContentSecurityPolicy =
+                    context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicyMetadata>()?.Policy ?? policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";

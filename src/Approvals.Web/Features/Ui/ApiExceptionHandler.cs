@@ -6,7 +6,7 @@ namespace Approvals.Web.Features.Ui;
 /// Keeps an exception escaping an /api endpoint a problem details 500 (as the exception handler writes by default),
 /// so only pages are re-executed to the friendly error page (see <see cref="UiExtensions.AddWebUi"/>).
 /// </summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class ApiExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -17,12 +17,15 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems) : IEx
             return false;
         }
 
+        // Problem details whatever Accept says (the problem details service alone gives up on, e.g., Accept: text/csv).
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = { Status = StatusCodes.Status500InternalServerError },
-        });
+            Status = StatusCodes.Status500InternalServerError,
+            Detail = "The server failed to answer. Try again; if it keeps failing, tell the operators the traceId.",
+        };
+        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+        await TypedResults.Problem(problem).ExecuteAsync(context);
+        return true;
     }
 }

@@ -36,11 +36,23 @@ public static class WorkflowEndpoints
     public static void MapWorkflows(this IEndpointRouteBuilder app)
     {
         var workflows = app.MapGroup("/api/workflows").WithTags("Workflows");
-        workflows.MapGet("/", List);
-        workflows.MapGet("/{id}", Get);
+        workflows.MapGet("/", List)
+            .WithName("listWorkflows")
+            .WithSummary("List the workflow definitions")
+            .WithDescription("Each workflow with its name, its newest version and every loaded version (plans stay on the version they started on).");
+        workflows.MapGet("/{id}", Get)
+            .WithName("getWorkflow")
+            .WithSummary("Read a workflow definition, all versions")
+            .WithDescription("Every loaded version of the workflow: its stages (editable, due days), actions, transitions (who may take them, " +
+                "their guards, whether a comment is required) and what each guard checks.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         workflows.MapGet("/{id}/diagram", Diagram)
-            .Produces<string>(contentType: MermaidMediaType)
-            .Produces<DiagramResponse>();
+            .WithName("getWorkflowDiagram")
+            .WithSummary("The workflow drawn as a Mermaid state diagram")
+            .WithDescription("The diagram of `version` (default: the newest) as Mermaid text (text/vnd.mermaid), or wrapped as " +
+                "`{id, version, mermaid}` when Accept asks for application/json.")
+            .Produces<DiagramResponse>(StatusCodes.Status200OK, MermaidMediaType, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static List<WorkflowSummary> List(WorkflowCatalog catalog) =>

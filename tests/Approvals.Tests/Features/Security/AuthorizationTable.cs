@@ -135,6 +135,14 @@ public static class AuthorizationTable
             .Select(handler => Page($"POST /admin/brugere/{{id}}?handler={handler}", Rule.Administrators, HttpStatusCode.Redirect,
                 async (a, c) => await a.Form(c, $"/admin/brugere/{await a.NewAccount(deactivated: handler == "Activate")}?handler={handler}", []))),
 
+        // Operations: what did not go through, and retrying it (unknown ids: the allowed caller gets 404; e-mail is off in this app: 409)
+        Api("GET /api/operations", Rule.Administrators, HttpStatusCode.OK, Get("/api/operations")),
+        Api("POST /api/operations/events/{messageId:guid}/retry", Rule.Administrators, HttpStatusCode.NotFound, (a, _) => Get(HttpMethod.Post, $"/api/operations/events/{Guid.NewGuid()}/retry")),
+        Api("POST /api/operations/emails/{notificationId:guid}/retry", Rule.Administrators, HttpStatusCode.Conflict, (a, _) => Get(HttpMethod.Post, $"/api/operations/emails/{Guid.NewGuid()}/retry")),
+        Page("GET /admin/drift", Rule.Administrators, HttpStatusCode.OK, Get("/admin/drift")),
+        Page("POST /admin/drift?handler=RetryEvent", Rule.Administrators, HttpStatusCode.NotFound, (a, c) => a.Form(c, "/admin/drift?handler=RetryEvent", new() { ["messageId"] = Guid.NewGuid().ToString() })),
+        Page("POST /admin/drift?handler=RetryEmail", Rule.Administrators, HttpStatusCode.Conflict, (a, c) => a.Form(c, "/admin/drift?handler=RetryEmail", new() { ["notificationId"] = Guid.NewGuid().ToString() })),
+
         // Committees, workflows, health, the API description
         Api("GET /api/committees", Rule.SignedIn, HttpStatusCode.OK, Get("/api/committees")),
         Api("GET /api/workflows", Rule.SignedIn, HttpStatusCode.OK, Get("/api/workflows")),
@@ -143,7 +151,11 @@ public static class AuthorizationTable
         Page("GET /arbejdsgange", Rule.SignedIn, HttpStatusCode.OK, Get("/arbejdsgange")),
         Api("* /health/live", Rule.Anyone, HttpStatusCode.OK, Get("/health/live")),
         Api("* /health/ready", Rule.Anyone, HttpStatusCode.OK, Get("/health/ready")),
-        Api("GET /openapi/{documentName}.json", Rule.SignedIn, HttpStatusCode.OK, Get("/openapi/v1.json")),
+        // The API's description and its reference hold no data: anyone may read them.
+        Api("GET /openapi/{documentName}.json", Rule.Anyone, HttpStatusCode.OK, Get("/openapi/v1.json")),
+        Api("GET /api/docs", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs")),
+        Api("GET /api/docs/scalar.js", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs/scalar.js")),
+        Api("GET /api/docs/approvals-docs.js", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs/approvals-docs.js")),
 
         // Plans
         Api("GET /api/plans", Rule.SignedIn, HttpStatusCode.OK, Get("/api/plans")),
