@@ -40,6 +40,9 @@ public sealed class AccessibilityTests(BrowserApp app)
     [InlineData("frister-filtre", "administrativ@approvals.local", "/frister?committee=sou&stage=administrative-review&overdue=true")]
     [InlineData("frister-ukendt-filter", "koordinator@approvals.local", "/frister?committee=xyz")]
     [InlineData("drift", "admin@approvals.local", "/admin/drift")]
+    [InlineData("planer", "koordinator@approvals.local", "/planer")]
+    [InlineData("planer-sekretaer-soeg", "sekretaer.sou@approvals.local", "/planer?q=plan&stage=draft")]
+    [InlineData("planer-ukendt-filter", "koordinator@approvals.local", "/planer?committee=xyz&side=0")]
     public async Task A_page_has_no_serious_accessibility_violations(string name, string account, string path)
     {
         var page = account == Anonymous ? await app.NewPage() : await app.SignedIn(account);

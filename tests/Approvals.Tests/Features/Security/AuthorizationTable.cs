@@ -220,6 +220,7 @@ public static class AuthorizationTable
         Api("GET /api/reports/deadlines", Rule.ReportReaders, HttpStatusCode.OK, Get("/api/reports/deadlines?overdue=false")),
         Page("GET /frister", Rule.ReportReaders, HttpStatusCode.OK, Get("/frister")),
         Page("GET /frister?handler=Csv", Rule.ReportReaders, HttpStatusCode.OK, Get("/frister?handler=Csv")),
+        Page("GET /planer", Rule.SignedIn, HttpStatusCode.OK, Get("/planer")),
 
         // Notifications: the own secretary's notification
         Api("GET /api/notifications", Rule.SignedIn, HttpStatusCode.OK, Get("/api/notifications")),
