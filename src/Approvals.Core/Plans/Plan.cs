@@ -112,7 +112,7 @@ public sealed class Plan
 
     private void ApplyContent(string title, PlanContent content, DateTime nowUtc)
     {
-        Title = title.Trim();
+        Title = TextRules.Clean(title);
         Content = content;
         var flags = PlanFlagger.Evaluate(this);
         GoalCount = content.Goals.Count();

@@ -119,10 +119,12 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     {
         var definition = DefinitionOf(plan);
         var stage = StageOf(plan);
+        action = TextRules.Identifier(action) ?? "";
         if (definition.FindAction(action) is null)
         {
             throw new TransitionRefusedException(RefusalReason.UnknownAction,
-                $"'{action}' is not an action of workflow {definition}. Use one of: {string.Join(", ", definition.Actions.Select(a => a.Id))}.");
+                $"'{action}' is not an action of workflow {definition}. Use one of: {string.Join(", ", definition.Actions.Select(a => a.Id))} " +
+                "(action names are compared exactly, so case matters; white space around them is ignored).");
         }
 
         var transition = definition.Transition(plan.Stage, action);
@@ -140,10 +142,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             throw refusal;
         }
 
-        if (transition.CommentRequired && string.IsNullOrWhiteSpace(comment))
+        if (transition.CommentRequired && TextRules.IsBlank(comment))
         {
             throw new TransitionRefusedException(RefusalReason.CommentRequired,
-                $"To {action} a plan in stage '{stage.Name.En}', write a comment saying why, so the secretary knows what to change.");
+                $"To {action} a plan in stage '{stage.Name.En}', write a comment saying why, so the secretary knows what to change " +
+                "(white space and invisible characters alone do not count).");
         }
 
         if (!machine.Machine.CanFire(action, out var unmetNames))

@@ -7,12 +7,11 @@ namespace Approvals.Web.Infrastructure;
 
 public static class ApiConventions
 {
-    /// <summary>The largest request body the API reads. A whole plan is a few tens of kilobytes.</summary>
-    public const long MaxBodyBytes = 512 * 1024;
-
     public static void AddApiConventions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Complete);
+        // In order: log what is not the client's fault, then answer what the client sent wrong.
+        builder.Services.AddExceptionHandler<ExceptionLogging>();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
@@ -22,7 +21,7 @@ public static class ApiConventions
         });
         // Malformed JSON must reach ProblemExceptionHandler, which names the offending field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxBodyBytes * 2);
+        builder.AddRequestLimits();
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
@@ -30,19 +29,6 @@ public static class ApiConventions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(RejectOversizedBodies);
-    }
-
-    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
-    {
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            return Problems.Validation(
-                    "body",
-                    $"The request body is {context.Request.ContentLength} bytes; the limit is {MaxBodyBytes} bytes. Split the plan or shorten its texts.")
-                .ExecuteAsync(context);
-        }
-
-        return next(context);
+        app.UseRequestLimits();
     }
 }

@@ -14,7 +14,7 @@ internal sealed class LoginRequestValidator : AbstractValidator<LoginRequest>
 {
     public LoginRequestValidator()
     {
-        RuleFor(r => r.Email).NotEmpty().WithMessage("Enter the e-mail address of your account.");
+        RuleFor(r => r.Email).NotBlank().WithMessage("Enter the e-mail address of your account.");
         RuleFor(r => r.Password).NotEmpty().WithMessage("Enter your password.");
     }
 }

@@ -21,8 +21,8 @@ internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
 
         // The stages the loaded workflow definitions know, as for the plan list's filter.
         RuleFor(q => q.Stage)
-            .Must(s => workflows.StageIds.Contains(s!)).When(q => q.Stage is not null)
-            .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)}.");
+            .Must(s => workflows.StageId(s) is not null).When(q => q.Stage is not null)
+            .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)} (case matters).");
 
         RuleFor(q => q.Format)
             .Must(f => f!.Equals(CoverageQuery.Csv, StringComparison.OrdinalIgnoreCase) || f.Equals(CoverageQuery.Json, StringComparison.OrdinalIgnoreCase))

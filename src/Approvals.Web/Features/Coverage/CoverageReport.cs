@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Approvals.Core;
 using Approvals.Core.Flags;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
@@ -34,9 +35,10 @@ public static class CoverageReport
             query = query.Where(p => p.CommitteeCode == committee.Code);
         }
 
-        if (stage is not null)
+        // A stage id as sent, e.g. " draft": the validator has checked it names a stage (WorkflowCatalog.StageId).
+        if (TextRules.Identifier(stage) is { } stageId)
         {
-            query = query.Where(p => p.Stage == stage);
+            query = query.Where(p => p.Stage == stageId);
         }
 
         return query.OrderBy(p => p.CommitteeOrder).ThenBy(p => p.Title).ThenBy(p => p.Id).AsAsyncEnumerable();

@@ -1,4 +1,5 @@
 using System.Text;
+using Approvals.Core;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
 
@@ -24,7 +25,7 @@ public static class NotificationText
         var title = planEvent.PlanTitle;
         var from = stages.DisplayName(planEvent.FromStage);
         var to = stages.DisplayName(planEvent.ToStage);
-        var actor = string.IsNullOrWhiteSpace(actorName) ? "En bruger" : actorName;
+        var actor = TextRules.IsBlank(actorName) ? "En bruger" : actorName;
 
         var (subject, lead) = planEvent switch
         {
@@ -46,9 +47,9 @@ public static class NotificationText
         };
 
         var body = new StringBuilder(lead);
-        if (planEvent is PlanReturned returned && !string.IsNullOrWhiteSpace(returned.Comment))
+        if (planEvent is PlanReturned returned && !TextRules.IsBlank(returned.Comment))
         {
-            body.Append("\n\nKommentar:\n").Append(returned.Comment.Trim());
+            body.Append("\n\nKommentar:\n").Append(TextRules.Clean(returned.Comment));
         }
 
         if (reason.HasFlag(RecipientReason.ActsNext))

@@ -36,12 +36,12 @@ public static class PlanEndpoints
 
         if (stage is not null)
         {
-            if (!workflows.StageIds.Contains(stage))
+            if (workflows.StageId(stage) is not { } stageId)
             {
-                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)}.");
+                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)} (case matters).");
             }
 
-            query = query.Where(p => p.Stage == stage);
+            query = query.Where(p => p.Stage == stageId);
         }
 
         if (http.User.IsOnlySecretary())
@@ -120,12 +120,14 @@ public static class PlanEndpoints
             return Problems.Validation("committee", $"A plan cannot move to another committee; this plan belongs to {plan.CommitteeCode}.");
         }
 
-        if (string.IsNullOrWhiteSpace(ifMatch))
+        if (!ETags.NamesAVersion(ifMatch))
         {
-            return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so a change made by someone else since you read the plan is not overwritten.");
+            return Problems.PreconditionRequired(
+                "Send the plan's ETag as GET /api/plans/{id} returned it in an If-Match header (If-Match: \"…\"), so a change made by someone else " +
+                "since you read the plan is not overwritten. If-Match: * names no version and is not accepted.");
         }
 
-        if (!ETags.Matches(ifMatch, plan))
+        if (!ETags.Matches(ifMatch!, plan))
         {
             return Problems.PreconditionFailed("Someone else changed the plan after you read it. Fetch it again, reapply your changes and save.");
         }

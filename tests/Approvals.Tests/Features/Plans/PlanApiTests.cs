@@ -158,18 +158,6 @@ public sealed class PlanApiTests(ApprovalsApp app)
     }
 
     [Fact]
-    public async Task A_body_over_the_size_limit_is_a_400()
-    {
-        var client = await app.ClientFor(Users.Secretary(Committee.Biu));
-        var huge = new string('x', 600 * 1024);
-
-        var problem = await (await client.PostAsJsonAsync("/api/plans", new { committee = "BIU", title = huge, objectives = Array.Empty<object>() }))
-            .AssertProblem(HttpStatusCode.BadRequest);
-
-        Assert.Contains("body", problem.ErrorFields());
-    }
-
-    [Fact]
     public async Task A_save_with_a_stale_etag_is_refused_with_412_and_changes_nothing()
     {
         var client = await app.ClientFor(Users.Secretary(Committee.Biu));
