@@ -17,6 +17,12 @@ public static class RequestLimits
     /// </summary>
     public const long MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The largest form post of the plan edit page. A form spells out each field's name (about 70 bytes percent-encoded)
+    /// and percent-encodes every non-ASCII byte (up to 9 bytes a character), so the largest plan may take about 1.05 MB.
+    /// </summary>
+    public const long MaxFormBodyBytes = 2 * MaxBodyBytes;
+
     public static void AddRequestLimits(this WebApplicationBuilder builder) =>
         // Kestrel's limit is the same (routing raises it for an endpoint with [RequestSizeLimit]); ours is counted
         // on the stream for every server, the test host too, and answers with problem details naming the limit.

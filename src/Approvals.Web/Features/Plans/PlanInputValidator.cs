@@ -33,10 +33,12 @@ internal sealed class PlanInputValidator : AbstractValidator<PlanInput>
         RuleFor(p => p.Objectives)
             .Must(o => PlanLimits.FieldsOf(o!) <= PlanLimits.MaxFields).When(p => p.Objectives is not null)
             .WithErrorCode(PlanTooLargeCode)
+            .WithState(p => new PlanSizeExceeded(PlanSizeExceeded.Fields, PlanLimits.FieldsOf(p.Objectives!), PlanLimits.MaxFields))
             .WithMessage(p => $"The plan has {PlanLimits.FieldsOf(p.Objectives!)} fields (objective titles, goal numbers, goal texts, indicators and activities); " +
                 $"a plan may have at most {PlanLimits.MaxFields}. Split it into several plans.")
             .Must(o => PlanLimits.CharactersOf(o!) <= PlanLimits.MaxCharacters).When(p => p.Objectives is not null)
             .WithErrorCode(PlanTooLargeCode)
+            .WithState(p => new PlanSizeExceeded(PlanSizeExceeded.Characters, PlanLimits.CharactersOf(p.Objectives!), PlanLimits.MaxCharacters))
             .WithMessage(p => $"The plan's texts add up to {PlanLimits.CharactersOf(p.Objectives!)} characters; " +
                 $"a plan may hold at most {PlanLimits.MaxCharacters}. Shorten its texts or split it into several plans.");
 
@@ -67,6 +69,13 @@ internal sealed class PlanInputValidator : AbstractValidator<PlanInput>
             });
         });
     }
+}
+
+/// <summary>Which size limit a plan is over, by how much: for the edit page to say it in the user's language.</summary>
+public sealed record PlanSizeExceeded(string What, long Count, long Max)
+{
+    public const string Fields = nameof(Fields);
+    public const string Characters = nameof(Characters);
 }
 
 /// <summary>
