@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Approvals.Core.Flags;
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -43,10 +44,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
     {
         base.OnModelCreating(builder);
 
+        // Every bounded column holds the longest value the app can write into it, from the limit it comes from
+        // (StoredLengthTests checks each one): PostgreSQL refuses a longer value, SQLite would not notice.
         builder.Entity<AppUser>(b =>
         {
-            b.Property(u => u.DisplayName).HasMaxLength(200);
-            b.Property(u => u.CommitteeCode).HasMaxLength(8);
+            b.Property(u => u.DisplayName).HasMaxLength(AppUser.MaxDisplayNameLength);
+            b.Property(u => u.CommitteeCode).HasMaxLength(Committee.MaxCodeLength);
         });
 
         // A plan's content is one document: always read and written whole, frozen whole into revisions,
@@ -54,12 +57,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         builder.Entity<Plan>(b =>
         {
             b.HasKey(p => p.Id);
-            b.Property(p => p.CommitteeCode).HasMaxLength(8);
-            b.Property(p => p.Title).HasMaxLength(300);
-            b.Property(p => p.OwnerId).HasMaxLength(64);
-            b.Property(p => p.Stage).HasMaxLength(64);
-            b.Property(p => p.WorkflowId).HasMaxLength(64);
-            b.Property(p => p.SubmittedBy).HasMaxLength(64);
+            b.Property(p => p.CommitteeCode).HasMaxLength(Committee.MaxCodeLength);
+            b.Property(p => p.Title).HasMaxLength(Plan.MaxTitleLength);
+            b.Property(p => p.OwnerId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(p => p.Stage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(p => p.WorkflowId).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(p => p.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
             b.Property(p => p.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
@@ -77,8 +80,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("PlanRevisions");
             b.HasKey(r => new { r.PlanId, r.Number });
-            b.Property(r => r.Title).HasMaxLength(300);
-            b.Property(r => r.SubmittedBy).HasMaxLength(64);
+            b.Property(r => r.Title).HasMaxLength(Plan.MaxTitleLength);
+            b.Property(r => r.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(r => r.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
         });
 
@@ -86,11 +89,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Journal");
             b.HasKey(j => j.Id);
-            b.Property(j => j.Action).HasMaxLength(64);
-            b.Property(j => j.FromStage).HasMaxLength(64);
-            b.Property(j => j.ToStage).HasMaxLength(64);
-            b.Property(j => j.ActorId).HasMaxLength(64);
-            b.Property(j => j.ActorName).HasMaxLength(200);
+            b.Property(j => j.Action).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(j => j.FromStage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(j => j.ToStage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(j => j.ActorId).HasMaxLength(AppUser.MaxIdLength);
+            // The display name, or the user name when an account has none (CurrentUser.DisplayName).
+            b.Property(j => j.ActorName).HasMaxLength(Math.Max(AppUser.MaxDisplayNameLength, AppUser.MaxUserNameLength));
             b.HasIndex(j => j.PlanId);
         });
 
@@ -98,7 +102,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Outbox");
             b.HasKey(m => m.Id);
-            b.Property(m => m.Type).HasMaxLength(200);
+            b.Property(m => m.Type).HasMaxLength(OutboxMessage.MaxTypeLength);
             b.HasIndex(m => m.MessageId).IsUnique();
             b.HasIndex(m => new { m.SentUtc, m.Id });
         });
@@ -107,10 +111,10 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Notifications");
             b.HasKey(n => n.Id);
-            b.Property(n => n.RecipientId).HasMaxLength(64);
-            b.Property(n => n.Kind).HasMaxLength(32);
-            b.Property(n => n.Subject).HasMaxLength(300);
-            b.Property(n => n.Link).HasMaxLength(300);
+            b.Property(n => n.RecipientId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(n => n.Kind).HasMaxLength(Notification.MaxKindLength);
+            b.Property(n => n.Subject).HasMaxLength(Notification.MaxSubjectLength);
+            b.Property(n => n.Link).HasMaxLength(Notification.MaxLinkLength);
             b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
             b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
             b.HasIndex(n => n.NextEmailAttemptUtc);

@@ -6,6 +6,8 @@ namespace Approvals.Persistence;
 /// </summary>
 public sealed class OutboxMessage
 {
+    public const int MaxTypeLength = 200;
+
     public long Id { get; set; }
 
     public Guid MessageId { get; set; }
@@ -31,6 +33,14 @@ public sealed class OutboxMessage
 /// <summary>An entry in a user's in-app inbox. (EventId, RecipientId) is unique: a redelivery adds nothing.</summary>
 public sealed class Notification
 {
+    /// <summary>Room for the longest prefix ("Handleplan sendt tilbage: ") before the longest plan title.</summary>
+    public const int MaxSubjectLength = 400;
+
+    /// <summary>A plan's address: <c>App:BaseUrl</c> (checked at start-up to leave room) and <c>/planer/{id}</c>.</summary>
+    public const int MaxLinkLength = 300;
+
+    public const int MaxKindLength = 32;
+
     public Guid Id { get; set; }
 
     public Guid EventId { get; set; }

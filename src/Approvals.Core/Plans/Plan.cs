@@ -8,6 +8,9 @@ namespace Approvals.Core.Plans;
 /// </summary>
 public sealed class Plan
 {
+    /// <summary>The longest title a plan may have (the API and pages refuse longer; the column holds exactly this).</summary>
+    public const int MaxTitleLength = 300;
+
     private Plan()
     {
     }

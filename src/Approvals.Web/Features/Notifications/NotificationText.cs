@@ -2,6 +2,7 @@ using System.Text;
 using Approvals.Core;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
+using Approvals.Persistence;
 
 namespace Approvals.Web.Features.Notifications;
 
@@ -45,6 +46,13 @@ public static class NotificationText
                 $"Handleplan ændret: {title}",
                 $"Handleplanen »{title}« fra {committee} er flyttet fra fasen {from} til fasen {to}."),
         };
+
+        // Today's longest subject fits its column with the longest title; a longer prefix shortens the title, not the insert.
+        if (subject.Length > Notification.MaxSubjectLength)
+        {
+            var cut = Notification.MaxSubjectLength - 1;
+            subject = subject[..(char.IsHighSurrogate(subject[cut - 1]) ? cut - 1 : cut)] + "…";
+        }
 
         var body = new StringBuilder(lead);
         if (planEvent is PlanReturned returned && !TextRules.IsBlank(returned.Comment))

@@ -85,7 +85,7 @@ public sealed record PlanSizeExceeded(string What, long Count, long Max)
 /// </summary>
 public static class PlanLimits
 {
-    public const int MaxTitleLength = 300;
+    public const int MaxTitleLength = Plan.MaxTitleLength;
     public const int MaxObjectiveTitleLength = 1000;
     public const int MaxGoalNumberLength = 20;
     public const int MaxGoalTextLength = 4000;
