@@ -8,6 +8,16 @@ namespace Approvals.Core.Workflow;
 /// <summary>The person taking an action: their roles, and the committee a committee-bound role ties them to.</summary>
 public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee);
 
+/// <summary>
+/// Where a plan stands in its workflow: what decides who may act on it (<see cref="WorkflowRuntime.OffersActionTo"/>),
+/// without its content. Lists read these from the plan's stored columns.
+/// </summary>
+public sealed record PlanPosition(string WorkflowId, int WorkflowVersion, string Stage, string CommitteeCode, string? SubmittedBy, int Revision)
+{
+    public static PlanPosition Of(Plan plan) =>
+        new(plan.WorkflowId, plan.WorkflowVersion, plan.Stage, plan.CommitteeCode, plan.SubmittedBy, plan.Revision);
+}
+
 /// <summary>A guard the plan does not pass, with what it found.</summary>
 public sealed record UnmetGuard(string Guard, string Description, IReadOnlyList<GuardFinding> Findings);
 
@@ -108,6 +118,45 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may take some action out of the plan's stage, as far as their authority goes
+    /// (role, committee, four-eyes): the plan is then theirs to deal with, whether or not its guards hold yet. This is
+    /// exactly when <see cref="ActionsFor"/> offers an action that is allowed or blocked only by the definition's guards,
+    /// and it needs no content: authority compares the plan only with the actor, by committee and by submitter.
+    /// </summary>
+    public bool OffersActionTo(PlanPosition plan, WorkflowActor actor)
+    {
+        var definition = catalog.Get(plan.WorkflowId, plan.WorkflowVersion);
+        return definition.TransitionsFrom(plan.Stage).Any(t => Authority(definition, plan, t, actor) is null);
+    }
+
+    /// <summary>Whether the actor may take <paramref name="transition"/> on the plan by role, committee and the four-eyes rule; null when they may.</summary>
+    private static TransitionRefusedException? Authority(WorkflowDefinition definition, PlanPosition plan, TransitionDefinition transition, WorkflowActor actor)
+    {
+        var stage = definition.Stage(plan.Stage);
+        var held = transition.Roles.Where(actor.Roles.Contains).ToList();
+        if (held.Count == 0)
+        {
+            return new TransitionRefusedException(RefusalReason.RoleNotAllowed,
+                $"Only {string.Join(" or ", transition.Roles)} may {transition.Action} a plan in stage '{stage.Name.En}'.");
+        }
+
+        if (!held.Any(role => !Roles.IsCommitteeBound(role) || actor.Committee == plan.CommitteeCode))
+        {
+            return new TransitionRefusedException(RefusalReason.OtherCommittee,
+                $"As {string.Join(" and ", held)} of {actor.Committee ?? "no committee"} you may {transition.Action} only your own committee's plans; this plan belongs to {plan.CommitteeCode}.");
+        }
+
+        var kind = definition.KindOf(plan.Stage, transition.To);
+        if (kind is TransitionKind.Approve or TransitionKind.Adopt && plan.SubmittedBy == actor.Id)
+        {
+            return new TransitionRefusedException(RefusalReason.OwnSubmission,
+                $"You submitted revision {plan.Revision} yourself, so someone else must {transition.Action} it (four-eyes rule).");
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -227,31 +276,8 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
 
         public StateMachine<string, string> Machine { get; }
 
-        public TransitionRefusedException? Authority(TransitionDefinition transition)
-        {
-            var stage = Definition.Stage(_plan.Stage);
-            var held = transition.Roles.Where(_actor.Roles.Contains).ToList();
-            if (held.Count == 0)
-            {
-                return new TransitionRefusedException(RefusalReason.RoleNotAllowed,
-                    $"Only {string.Join(" or ", transition.Roles)} may {transition.Action} a plan in stage '{stage.Name.En}'.");
-            }
-
-            if (!held.Any(role => !Roles.IsCommitteeBound(role) || _actor.Committee == _plan.CommitteeCode))
-            {
-                return new TransitionRefusedException(RefusalReason.OtherCommittee,
-                    $"As {string.Join(" and ", held)} of {_actor.Committee ?? "no committee"} you may {transition.Action} only your own committee's plans; this plan belongs to {_plan.CommitteeCode}.");
-            }
-
-            var kind = Definition.KindOf(_plan.Stage, transition.To);
-            if (kind is TransitionKind.Approve or TransitionKind.Adopt && _plan.SubmittedBy == _actor.Id)
-            {
-                return new TransitionRefusedException(RefusalReason.OwnSubmission,
-                    $"You submitted revision {_plan.Revision} yourself, so someone else must {transition.Action} it (four-eyes rule).");
-            }
-
-            return null;
-        }
+        public TransitionRefusedException? Authority(TransitionDefinition transition) =>
+            WorkflowRuntime.Authority(Definition, PlanPosition.Of(_plan), transition, _actor);
 
         /// <summary>Turns the guard names Stateless reports as unmet into what each guard found.</summary>
         public IReadOnlyList<UnmetGuard> Describe(TransitionDefinition transition, ICollection<string> unmetNames)

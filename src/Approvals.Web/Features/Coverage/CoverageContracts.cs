@@ -51,5 +51,8 @@ public sealed record MissingIndicatorRow(
 /// <summary>How much of a committee's goals are measured. <see cref="ShareCovered"/> is null when it has no goals.</summary>
 public sealed record CommitteeCoverage(string Committee, string CommitteeName, int Goals, int GoalsFlagged, double? ShareCovered);
 
+/// <summary>A page of the report's rows (<see cref="TotalRows"/> in all) and the summary of every committee in scope.</summary>
+public sealed record CoveragePage(IReadOnlyList<MissingIndicatorRow> Rows, IReadOnlyList<CommitteeCoverage> Summary, int TotalRows, int Page, int PageSize);
+
 /// <summary>The JSON report: rows in council committee order, then plan title; the summary has every committee in scope.</summary>
 public sealed record CoverageReportResponse(IReadOnlyList<MissingIndicatorRow> Rows, IReadOnlyList<CommitteeCoverage> Summary);

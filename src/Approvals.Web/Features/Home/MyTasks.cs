@@ -1,55 +1,93 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Review;
-using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Home;
 
 /// <summary>
-/// Plans waiting for the user: those where the workflow runtime offers them an action now, allowed or blocked
-/// by a guard the plan does not meet yet (a reviewer still has the plan to deal with). The runtime decides, by the
-/// same rules as <c>GET /api/plans/{id}/actions</c>; the query only leaves out stages none of the user's roles
-/// acts in under any loaded definition.
+/// Plans waiting for the user: those where the workflow runtime offers them an action now, allowed or blocked by a
+/// guard the plan does not meet yet (a reviewer still has the plan to deal with), by the same rule as
+/// <c>GET /api/plans/{id}/actions</c> (<see cref="WorkflowRuntime.OffersActionTo"/>). That rule needs no content and no
+/// guard: it compares the plan with the user only by committee and by submitter. So the runtime is asked once per
+/// workflow stage and each of those four cases, and its answers become one filter the database runs on the stored
+/// columns, which then counts and pages the tasks.
 /// </summary>
 public static class MyTasks
 {
-    public static async Task<IReadOnlyList<Plan>> For(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct)
+    // A committee code no plan has, for the case "another committee's plan".
+    private const string OtherCommittee = "\u0000other";
+
+    public static IQueryable<Plan> For(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows)
     {
         var actor = user.ToActor();
-        var stages = workflows.Catalog.All
-            .SelectMany(d => d.Transitions)
-            .Where(t => t.Roles.Any(actor.Roles.Contains))
-            .SelectMany(t => t.From)
-            .Distinct()
-            .ToList();
-        if (stages.Count == 0)
+        var me = Expression.Constant(new Me(actor.Id, actor.Committee));
+        var plan = Expression.Parameter(typeof(Plan), "p");
+        Expression? any = null;
+        foreach (var definition in workflows.Catalog.All)
         {
-            return [];
-        }
-
-        var query = plans.Where(p => stages.Contains(p.Stage));
-        if (user.IsOnlySecretary())
-        {
-            var own = user.CommitteeCode();
-            query = query.Where(p => p.CommitteeCode == own);
-        }
-
-        var tasks = new List<Plan>();
-        foreach (var plan in await query.ToListAsync(ct))
-        {
-            if ((await workflows.ActionsFor(plan, actor)).Any(IsTask))
+            foreach (var stage in definition.Stages)
             {
-                tasks.Add(plan);
+                var cases = new List<Expression>();
+                foreach (var ownCommittee in actor.Committee is null ? new[] { false } : [false, true])
+                {
+                    foreach (var ownSubmission in new[] { false, true })
+                    {
+                        var position = new PlanPosition(definition.Id, definition.Version, stage.Id,
+                            ownCommittee ? actor.Committee! : OtherCommittee, ownSubmission ? actor.Id : null, 1);
+                        if (workflows.OffersActionTo(position, actor))
+                        {
+                            cases.Add(Expression.AndAlso(Committee(plan, me, actor, ownCommittee), Submitter(plan, me, ownSubmission)));
+                        }
+                    }
+                }
+
+                if (cases.Count == 0)
+                {
+                    continue;
+                }
+
+                var here = Expression.AndAlso(
+                    Expression.AndAlso(
+                        Equal(plan, nameof(Plan.WorkflowId), definition.Id),
+                        Expression.Equal(Expression.Property(plan, nameof(Plan.WorkflowVersion)), Expression.Constant(definition.Version))),
+                    Equal(plan, nameof(Plan.Stage), stage.Id));
+                var all = cases.Count == (actor.Committee is null ? 2 : 4);
+                var clause = all ? here : Expression.AndAlso(here, cases.Aggregate(Expression.OrElse));
+                any = any is null ? clause : Expression.OrElse(any, clause);
             }
         }
 
-        return tasks;
+        if (any is null)
+        {
+            return plans.Where(_ => false);
+        }
+
+        var mine = plans.Where(Expression.Lambda<Func<Plan, bool>>(any, plan));
+        if (user.IsOnlySecretary())
+        {
+            var own = user.CommitteeCode();
+            mine = mine.Where(p => p.CommitteeCode == own);
+        }
+
+        return mine;
     }
 
-    // Blocked only by the definition's guards: the plan is the user's to deal with. Blocked by the four-eyes rule:
-    // someone else's.
-    private static bool IsTask(ActionOption option) =>
-        option.Allowed || option.Blocked.All(b => WorkflowGuards.Find(b.Guard) is not null);
+    // The user's id and committee are read from this object, so the database gets them as parameters, as from a closure.
+    private sealed record Me(string Id, string? Committee);
+
+    private static Expression Committee(ParameterExpression plan, ConstantExpression me, WorkflowActor actor, bool own) =>
+        own ? Expression.Equal(Expression.Property(plan, nameof(Plan.CommitteeCode)), Expression.Property(me, nameof(Me.Committee)))
+        : actor.Committee is null ? Expression.Constant(true)
+        : Expression.NotEqual(Expression.Property(plan, nameof(Plan.CommitteeCode)), Expression.Property(me, nameof(Me.Committee)));
+
+    // C#'s null semantics, as EF Core translates them: a plan nobody has submitted is not the user's own submission.
+    private static Expression Submitter(ParameterExpression plan, ConstantExpression me, bool own) =>
+        own ? Expression.Equal(Expression.Property(plan, nameof(Plan.SubmittedBy)), Expression.Property(me, nameof(Me.Id)))
+        : Expression.NotEqual(Expression.Property(plan, nameof(Plan.SubmittedBy)), Expression.Property(me, nameof(Me.Id)));
+
+    private static BinaryExpression Equal(ParameterExpression plan, string property, string value) =>
+        Expression.Equal(Expression.Property(plan, property), Expression.Constant(value, typeof(string)));
 }

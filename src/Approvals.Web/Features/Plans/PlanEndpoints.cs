@@ -20,9 +20,15 @@ public static class PlanEndpoints
         plans.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.WritePlans).Validate<PlanInput>();
     }
 
-    private static async Task<Results<Ok<List<PlanSummary>>, ValidationProblem>> List(
-        string? committee, string? stage, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows, CancellationToken ct)
+    /// <summary>A page of plan summaries, by committee code then title (each by code point), with the total.</summary>
+    private static async Task<Results<Ok<PlanPage>, ValidationProblem>> List(
+        string? committee, string? stage, int? page, int? pageSize, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows, CancellationToken ct)
     {
+        if (PageRequest.TryCreate(page, pageSize, out var request) is { } invalid)
+        {
+            return invalid;
+        }
+
         var query = db.Plans.AsNoTracking();
         if (committee is not null)
         {
@@ -50,16 +56,7 @@ public static class PlanEndpoints
             query = query.Where(p => p.CommitteeCode == own);
         }
 
-        var rows = await query
-            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc })
-            .ToListAsync(ct);
-        // Sorted here, not by the database: its collation decides where "ØU" and lower-case titles go, and
-        // SQLite, PostgreSQL servers and images each have their own.
-        return TypedResults.Ok(rows
-            .OrderBy(p => p.CommitteeCode, StringComparer.Ordinal).ThenBy(p => p.Title, StringComparer.Ordinal)
-            .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))
-            .ToList());
+        return TypedResults.Ok(await PlanSummaries.PageAsync(db, query, PlanOrder.CommitteeCodeThenTitle, request, ct));
     }
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> Get(

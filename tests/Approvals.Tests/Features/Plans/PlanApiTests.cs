@@ -89,8 +89,8 @@ public sealed class PlanApiTests(ApprovalsApp app)
         var coordinator = await app.ClientFor(Users.Coordinator);
         var sou = await SeedPlan("SOU");
 
-        var own = await secretary.GetFromJsonAsync<List<PlanSummary>>("/api/plans");
-        var all = await coordinator.GetFromJsonAsync<List<PlanSummary>>("/api/plans");
+        var own = await secretary.AllPlans("");
+        var all = await coordinator.AllPlans("");
 
         Assert.All(own!, p => Assert.Equal("KFU", p.Committee));
         Assert.Superset(new HashSet<string> { "ØU", "TMU", "BUU", "SUD", "KFU", "SOU" }, all!.Select(p => p.Committee).ToHashSet());
@@ -114,7 +114,7 @@ public sealed class PlanApiTests(ApprovalsApp app)
     {
         var client = await app.ClientFor(Users.Coordinator);
 
-        var plans = await client.GetFromJsonAsync<List<PlanSummary>>("/api/plans?committee=sou&stage=draft");
+        var plans = await client.AllPlans("committee=sou&stage=draft");
 
         var plan = Assert.Single(plans!, p => p.Title.StartsWith("Handleplan", StringComparison.Ordinal));
         Assert.Equal("SOU", plan.Committee);
@@ -226,7 +226,7 @@ public sealed class PlanApiTests(ApprovalsApp app)
     private async Task<PlanResponse> SeedPlan(string committee)
     {
         var client = await app.ClientFor(Users.Coordinator);
-        var summary = (await client.GetFromJsonAsync<List<PlanSummary>>($"/api/plans?committee={committee}"))!
+        var summary = (await client.AllPlans($"committee={committee}"))!
             .First(p => p.Title.StartsWith("Handleplan:", StringComparison.Ordinal));
         return (await client.GetFromJsonAsync<PlanResponse>($"/api/plans/{summary.Id}"))!;
     }
