@@ -2,6 +2,7 @@ using System.Text.Json;
 using Approvals.Core.Flags;
 using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
+using Approvals.Core.Review;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -28,9 +29,19 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<PlanComment> PlanComments => Set<PlanComment>();
+
+    public DbSet<CommentReply> CommentReplies => Set<CommentReply>();
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<AccountChange> AccountChanges => Set<AccountChange>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -50,6 +61,46 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.Property(u => u.DisplayName).HasMaxLength(AppUser.MaxDisplayNameLength);
             b.Property(u => u.CommitteeCode).HasMaxLength(Committee.MaxCodeLength);
+            b.Ignore(u => u.Active);
+        });
+
+        builder.Entity<AccountSession>(b =>
+        {
+            b.ToTable("AccountSessions");
+            b.HasKey(s => s.Id);
+            b.Property(s => s.UserId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(s => s.Scheme).HasMaxLength(64);
+            b.Property(s => s.Method).HasMaxLength(32);
+            b.Property(s => s.SecurityStamp).HasMaxLength(64);
+            b.HasIndex(s => s.UserId);
+            b.HasIndex(s => s.CreatedUtc);
+        });
+
+        builder.Entity<Invitation>(b =>
+        {
+            b.ToTable("Invitations");
+            b.HasKey(i => i.Id);
+            b.Property(i => i.UserId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(i => i.TokenHash).HasMaxLength(64);
+            b.Property(i => i.CreatedById).HasMaxLength(AppUser.MaxIdLength);
+            // Redeeming and revoking both write UsedUtc/RevokedUtc: whichever saves second finds them changed and fails.
+            b.Property(i => i.UsedUtc).IsConcurrencyToken();
+            b.Property(i => i.RevokedUtc).IsConcurrencyToken();
+            b.HasIndex(i => i.TokenHash).IsUnique();
+            b.HasIndex(i => i.UserId);
+        });
+
+        builder.Entity<AccountChange>(b =>
+        {
+            b.ToTable("AccountChanges");
+            b.HasKey(c => c.Id);
+            b.Property(c => c.UserId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(c => c.Action).HasMaxLength(32);
+            b.Property(c => c.ActorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(c => c.ActorName).HasMaxLength(AppUser.MaxActorNameLength);
+            b.Property(c => c.Before).HasMaxLength(4000);
+            b.Property(c => c.After).HasMaxLength(4000);
+            b.HasIndex(c => c.UserId);
         });
 
         // A plan's content is one document: always read and written whole, frozen whole into revisions,
@@ -64,8 +115,11 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.WorkflowId).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
             b.Property(p => p.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
-            b.Property(p => p.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
+            b.Property(p => p.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
+            // The four-eyes rule's data, on the row the workflow reads and writes anyway: JSON arrays of user ids.
+            b.Property(p => p.ContentAuthors).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
+            b.Property(p => p.RevisionApprovers).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
             b.Ignore(p => p.Committee);
             b.HasIndex(p => new { p.CommitteeCode, p.Stage });
 
@@ -82,7 +136,43 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasKey(r => new { r.PlanId, r.Number });
             b.Property(r => r.Title).HasMaxLength(Plan.MaxTitleLength);
             b.Property(r => r.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
-            b.Property(r => r.Content).HasConversion(JsonConverter<PlanContent>(), JsonComparer<PlanContent>());
+            b.Property(r => r.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
+        });
+
+        // Review comments live beside the plan, not in its content document: anchored to a goal by the goal's id (and
+        // its objective's, and optionally an indicator's), which survive reordering and renumbering. Lengths follow
+        // what the API accepts (ContentIds.MaxLength, CommentRules.MaxTextLength) and the goal fields they copy.
+        builder.Entity<PlanComment>(b =>
+        {
+            b.ToTable("PlanComments");
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Stage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(c => c.ObjectiveId).HasMaxLength(ContentIds.MaxLength);
+            b.Property(c => c.GoalId).HasMaxLength(ContentIds.MaxLength);
+            b.Property(c => c.IndicatorId).HasMaxLength(ContentIds.MaxLength);
+            b.Property(c => c.GoalNumber).HasMaxLength(20);
+            b.Property(c => c.GoalExcerpt).HasMaxLength(Excerpt.SnapshotLength);
+            b.Property(c => c.IndicatorExcerpt).HasMaxLength(Excerpt.SnapshotLength);
+            b.Property(c => c.AuthorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(c => c.AuthorName).HasMaxLength(AppUser.MaxActorNameLength);
+            b.Property(c => c.Text).HasMaxLength(CommentRules.MaxTextLength);
+            b.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            b.Property(c => c.StatusChangedBy).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(c => c.ConcurrencyToken).IsConcurrencyToken();
+            b.Ignore(c => c.Anchor);
+            b.HasOne<Plan>().WithMany().HasForeignKey(c => c.PlanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(c => c.Replies).WithOne().HasForeignKey(r => r.CommentId).OnDelete(DeleteBehavior.Cascade);
+            b.Navigation(c => c.Replies).HasField("_replies").UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.HasIndex(c => new { c.PlanId, c.Status });
+        });
+
+        builder.Entity<CommentReply>(b =>
+        {
+            b.ToTable("CommentReplies");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.AuthorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(r => r.AuthorName).HasMaxLength(AppUser.MaxActorNameLength);
+            b.Property(r => r.Text).HasMaxLength(CommentRules.MaxTextLength);
         });
 
         builder.Entity<JournalEntry>(b =>
@@ -94,7 +184,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(j => j.ToStage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
             b.Property(j => j.ActorId).HasMaxLength(AppUser.MaxIdLength);
             // The display name, or the user name when an account has none (CurrentUser.DisplayName).
-            b.Property(j => j.ActorName).HasMaxLength(Math.Max(AppUser.MaxDisplayNameLength, AppUser.MaxUserNameLength));
+            b.Property(j => j.ActorName).HasMaxLength(AppUser.MaxActorNameLength);
             b.HasIndex(j => j.PlanId);
         });
 
@@ -121,9 +211,23 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         });
     }
 
+    // A document stored before items had ids gets them from their positions as it is read, the same ids on every read,
+    // so a frozen revision and the unchanged draft opened from it agree; the next save of the plan keeps them.
+    private static ValueConverter<PlanContent, string> ContentConverter() => new(
+        v => JsonSerializer.Serialize(v, DocumentJson),
+        v => ContentIds.WithPositionalIds(JsonSerializer.Deserialize<PlanContent>(v, DocumentJson)!));
+
     private static ValueConverter<T, string> JsonConverter<T>() => new(
         v => JsonSerializer.Serialize(v, DocumentJson),
         v => JsonSerializer.Deserialize<T>(v, DocumentJson)!);
+
+    private static ValueConverter<IReadOnlyList<string>, string> UserIdsConverter() => new(
+        v => JsonSerializer.Serialize(v, DocumentJson),
+        v => ReadUserIds(v));
+
+    // A column added to existing rows starts empty rather than as "[]".
+    private static IReadOnlyList<string> ReadUserIds(string json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, DocumentJson) ?? [];
 
     // Documents are immutable values replaced whole, never mutated in place, so a changed reference is
     // a changed document. Comparing by reference keeps change tracking from serialising every plan.

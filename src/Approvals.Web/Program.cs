@@ -1,12 +1,17 @@
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Changes;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Committees;
 using Approvals.Web.Features.Coverage;
 using Approvals.Web.Features.Demo;
+using Approvals.Web.Features.Documents;
 using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Operations;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
+using Approvals.Web.Features.Security;
+using Approvals.Web.Features.Administration;
 using Approvals.Web.Features.Workflow;
 using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
@@ -18,35 +23,59 @@ if (HealthProbe.IsRequested(args, out var probeUrl))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// dotnet Approvals.Web.dll create-admin --email <address>: the first administrator of an installation.
+var createAdmin = CreateAdminCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(createAdmin is null ? args : []);
+if (createAdmin is not null)
+{
+    CreateAdminCommand.ConfigureHost(builder);
+}
 
+builder.AddSecurity();
 builder.AddOperations();
 builder.AddApiConventions();
 builder.AddPersistence();
+builder.AddPlans();
 builder.AddWorkflows();
 builder.AddReview();
+builder.AddComments();
 builder.AddAccounts();
+builder.AddUsers();
 builder.AddDemoData();
 builder.AddMessaging();
+builder.AddDocuments();
 builder.AddWebUi();
 
 var app = builder.Build();
 
+if (createAdmin is not null)
+{
+    Environment.ExitCode = await createAdmin.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
+    return;
+}
+
+app.UseSecurity();
 app.UseOperations();
 app.UseApiConventions();
 app.UseWebUi();
 app.UseAuthentication();
+app.UseSignInLimits();
 app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapHealth();
 app.MapAuth();
+app.MapAccounts();
+app.MapUsers();
 app.MapCommittees();
 app.MapPlans();
+app.MapDocuments();
 app.MapFlags();
 app.MapCoverage();
 app.MapWorkflows();
 app.MapReview();
+app.MapComments();
+app.MapChanges();
 app.MapNotifications();
 app.MapWebUi();
 

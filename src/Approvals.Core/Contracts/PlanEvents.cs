@@ -47,7 +47,17 @@ public sealed record PlanApproved(
 public sealed record PlanReturned(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
     string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
-    IReadOnlyList<string> ActingRoles, string Comment) : IPlanEvent;
+    IReadOnlyList<string> ActingRoles, string Comment) : IPlanEvent
+{
+    /// <summary>
+    /// The plan's comments still open when it was returned, for the secretary to answer. Null in events written
+    /// before comments existed (outbox rows and messages without the field still read); empty when none is open.
+    /// </summary>
+    public IReadOnlyList<ReturnedComment>? OpenComments { get; init; }
+}
+
+/// <summary>An open comment as a return lists it: its goal's number (null: on the plan as a whole) and its first words.</summary>
+public sealed record ReturnedComment(Guid CommentId, string? GoalNumber, string Excerpt);
 
 public sealed record PlanAdopted(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,

@@ -37,6 +37,15 @@ public sealed class Plan
     /// <summary>Who submitted the current revision (four-eyes: they may not approve it).</summary>
     public string? SubmittedBy { get; private set; }
 
+    /// <summary>
+    /// The user ids of everyone who wrote the content: the plan's creator and each person who saved it since.
+    /// Kept across revisions, as a returned revision carries the earlier content (four-eyes: none of them approves it).
+    /// </summary>
+    public IReadOnlyList<string> ContentAuthors { get; private set; } = [];
+
+    /// <summary>The user ids of those who approved the current revision at some stage (four-eyes: once each). Emptied on return.</summary>
+    public IReadOnlyList<string> RevisionApprovers { get; private set; } = [];
+
     /// <summary>Renewed on every write; a write carrying an older token is refused.</summary>
     public Guid ConcurrencyToken { get; private set; }
 
@@ -82,19 +91,19 @@ public sealed class Plan
             Revision = 1,
             CreatedUtc = nowUtc,
         };
-        plan.ApplyContent(title, content, nowUtc);
+        plan.ApplyContent(ownerId, title, content, nowUtc);
         return plan;
     }
 
-    /// <summary>Replaces title and content. The caller has checked that the stage allows editing.</summary>
-    public void Edit(string title, PlanContent content, bool stageIsEditable, DateTime nowUtc)
+    /// <summary>Replaces title and content, written by <paramref name="editorId"/>. The caller has checked that the stage allows editing.</summary>
+    public void Edit(string editorId, string title, PlanContent content, bool stageIsEditable, DateTime nowUtc)
     {
         if (!stageIsEditable)
         {
             throw new PlanNotEditableException(Stage);
         }
 
-        ApplyContent(title, content, nowUtc);
+        ApplyContent(editorId, title, content, nowUtc);
     }
 
     /// <summary>Moves the plan to another stage. Only the workflow runtime calls this.</summary>
@@ -106,22 +115,33 @@ public sealed class Plan
 
     internal void MarkSubmittedBy(string userId) => SubmittedBy = userId;
 
-    /// <summary>A return to draft opens a new revision from the frozen one.</summary>
+    // The lists are replaced, never changed in place: the database mapping compares them by reference.
+    internal void RecordApproval(IEnumerable<string> userIds) =>
+        RevisionApprovers = [.. RevisionApprovers.Union(userIds, StringComparer.Ordinal)];
+
+    /// <summary>A return to draft opens a new revision from the frozen one; its content keeps its authors.</summary>
     internal void OpenNextRevision()
     {
         Revision++;
         SubmittedBy = null;
+        RevisionApprovers = [];
     }
 
-    private void ApplyContent(string title, PlanContent content, DateTime nowUtc)
+    private void ApplyContent(string authorId, string title, PlanContent content, DateTime nowUtc)
     {
+        if (!ContentAuthors.Contains(authorId, StringComparer.Ordinal))
+        {
+            ContentAuthors = [.. ContentAuthors, authorId];
+        }
+
         Title = TextRules.Clean(title);
-        Content = content;
+        // Items that arrive without an id (new ones) get one now, so every stored document has them all.
+        Content = ContentIds.WithNewIds(content);
         var flags = PlanFlagger.Evaluate(this);
-        GoalCount = content.Goals.Count();
+        GoalCount = Content.Goals.Count();
         ErrorCount = flags.Count(f => f.Severity == FlagSeverity.Error);
         WarningCount = flags.Count(f => f.Severity == FlagSeverity.Warning);
-        FlaggedGoals = FlaggedGoal.From(content, flags);
+        FlaggedGoals = FlaggedGoal.From(Content, flags);
         FlaggedGoalCount = FlaggedGoals.Count;
         Touch(nowUtc);
     }

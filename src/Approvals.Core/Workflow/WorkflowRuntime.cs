@@ -1,21 +1,37 @@
 using Approvals.Core.Accounts;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
+using Approvals.Core.Review;
 using Stateless;
 
 namespace Approvals.Core.Workflow;
 
 /// <summary>The person taking an action: their roles, and the committee a committee-bound role ties them to.</summary>
-public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee);
+public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee)
+{
+    /// <summary>
+    /// Everyone answerable for what this actor does, whom the four-eyes rule applies to and whom an approval is
+    /// recorded for: the actor. (One acting for someone else would add the person they act for.)
+    /// </summary>
+    public IReadOnlyList<string> People => [Id];
+}
 
 /// <summary>
 /// Where a plan stands in its workflow: what decides who may act on it (<see cref="WorkflowRuntime.OffersActionTo"/>),
 /// without its content. Lists read these from the plan's stored columns.
 /// </summary>
-public sealed record PlanPosition(string WorkflowId, int WorkflowVersion, string Stage, string CommitteeCode, string? SubmittedBy, int Revision)
+public sealed record PlanPosition(
+    string WorkflowId,
+    int WorkflowVersion,
+    string Stage,
+    string CommitteeCode,
+    string? SubmittedBy,
+    int Revision,
+    IReadOnlyList<string> ContentAuthors,
+    IReadOnlyList<string> RevisionApprovers)
 {
     public static PlanPosition Of(Plan plan) =>
-        new(plan.WorkflowId, plan.WorkflowVersion, plan.Stage, plan.CommitteeCode, plan.SubmittedBy, plan.Revision);
+        new(plan.WorkflowId, plan.WorkflowVersion, plan.Stage, plan.CommitteeCode, plan.SubmittedBy, plan.Revision, plan.ContentAuthors, plan.RevisionApprovers);
 }
 
 /// <summary>A guard the plan does not pass, with what it found.</summary>
@@ -50,8 +66,8 @@ public enum RefusalReason
     /// <summary>The actor's role is bound to another committee.</summary>
     OtherCommittee,
 
-    /// <summary>Four-eyes: the actor submitted the revision they are trying to approve.</summary>
-    OwnSubmission,
+    /// <summary>Four-eyes: the actor wrote or submitted the revision they are trying to approve, or approved it already.</summary>
+    FourEyes,
 
     CommentRequired,
 
@@ -94,15 +110,24 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// The actions out of the plan's stage that <paramref name="actor"/>'s roles allow on this plan: those they may
     /// take now, and those a guard or the four-eyes rule blocks, with the reasons.
     /// </summary>
-    public async Task<IReadOnlyList<ActionOption>> ActionsFor(Plan plan, WorkflowActor actor)
+    /// <remarks>
+    /// Only for definitions whose guards read nothing but the plan: a guard that needs what a caller loads (the open
+    /// comments of <c>comments-answered</c>) throws here. Pass a <see cref="GuardContext"/> instead.
+    /// </remarks>
+    public Task<IReadOnlyList<ActionOption>> ActionsFor(Plan plan, WorkflowActor actor) => ActionsFor(new GuardContext(plan), actor);
+
+    /// <inheritdoc cref="ActionsFor(Plan, WorkflowActor)"/>
+    /// <param name="context">The plan and what the caller loaded for the guards (its open comments).</param>
+    public async Task<IReadOnlyList<ActionOption>> ActionsFor(GuardContext context, WorkflowActor actor)
     {
-        var machine = new PlanMachine(DefinitionOf(plan), plan, actor, DateTime.MinValue);
+        var plan = context.Plan;
+        var machine = new PlanMachine(DefinitionOf(plan), context, actor, DateTime.MinValue);
         var permitted = (await machine.Machine.GetPermittedTriggersAsync()).ToHashSet(StringComparer.Ordinal);
         var options = new List<ActionOption>();
         foreach (var transition in machine.Definition.TransitionsFrom(plan.Stage))
         {
             // Actions another role or another committee's member would take are not this person's to see.
-            if (machine.Authority(transition) is { Reason: not RefusalReason.OwnSubmission })
+            if (machine.Authority(transition) is { Reason: not RefusalReason.FourEyes })
             {
                 continue;
             }
@@ -124,7 +149,8 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// Whether <paramref name="actor"/> may take some action out of the plan's stage, as far as their authority goes
     /// (role, committee, four-eyes): the plan is then theirs to deal with, whether or not its guards hold yet. This is
     /// exactly when <see cref="ActionsFor"/> offers an action that is allowed or blocked only by the definition's guards,
-    /// and it needs no content: authority compares the plan only with the actor, by committee and by submitter.
+    /// and it needs no content: authority compares the plan only with the actor, by committee and by the people the
+    /// four-eyes rule names (submitter, content authors, earlier approvers of the revision).
     /// </summary>
     public bool OffersActionTo(PlanPosition plan, WorkflowActor actor)
     {
@@ -150,10 +176,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         }
 
         var kind = definition.KindOf(plan.Stage, transition.To);
-        if (kind is TransitionKind.Approve or TransitionKind.Adopt && plan.SubmittedBy == actor.Id)
+        if (kind is TransitionKind.Approve or TransitionKind.Adopt && FourEyes.Objections(plan, actor) is { Count: > 0 } objections)
         {
-            return new TransitionRefusedException(RefusalReason.OwnSubmission,
-                $"You submitted revision {plan.Revision} yourself, so someone else must {transition.Action} it (four-eyes rule).");
+            var message = $"{string.Join(" ", objections.Select(o => o.Message))} Someone else must {transition.Action} it (four-eyes rule).";
+            return new TransitionRefusedException(RefusalReason.FourEyes, message,
+                [new UnmetGuard(FourEyes.Guard, message, objections)]);
         }
 
         return null;
@@ -164,8 +191,15 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// <see cref="TransitionRefusedException"/> without changing anything. On success the plan has moved and the
     /// result holds the journal entry, the frozen revision (on submit) and the event, to be saved with the plan.
     /// </summary>
-    public TransitionResult Take(Plan plan, WorkflowActor actor, string action, string? comment, DateTime nowUtc)
+    /// <remarks>Like <see cref="ActionsFor(Plan, WorkflowActor)"/>, only for guards that read nothing but the plan.</remarks>
+    public TransitionResult Take(Plan plan, WorkflowActor actor, string action, string? comment, DateTime nowUtc) =>
+        Take(new GuardContext(plan), actor, action, comment, nowUtc);
+
+    /// <inheritdoc cref="Take(Plan, WorkflowActor, string, string?, DateTime)"/>
+    /// <param name="context">The plan and what the caller loaded for the guards (its open comments, which a return's event lists).</param>
+    public TransitionResult Take(GuardContext context, WorkflowActor actor, string action, string? comment, DateTime nowUtc)
     {
+        var plan = context.Plan;
         var definition = DefinitionOf(plan);
         var stage = StageOf(plan);
         action = TextRules.Identifier(action) ?? "";
@@ -185,7 +219,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
                 (possible.Count == 0 ? "No action leaves this stage." : $"Possible here: {string.Join(", ", possible)}."));
         }
 
-        var machine = new PlanMachine(definition, plan, actor, nowUtc);
+        var machine = new PlanMachine(definition, context, actor, nowUtc);
         if (machine.Authority(transition) is { } refusal)
         {
             throw refusal;
@@ -221,6 +255,9 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
                 frozen = PlanRevision.Freeze(plan, actor.Id, nowUtc);
                 plan.MarkSubmittedBy(actor.Id);
                 break;
+            case TransitionKind.Approve or TransitionKind.Adopt:
+                plan.RecordApproval(actor.People);
+                break;
             case TransitionKind.Return:
                 plan.OpenNextRevision();
                 break;
@@ -231,7 +268,10 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         IPlanEvent planEvent = kind switch
         {
             TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
-            TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? ""),
+            TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? "")
+            {
+                OpenComments = context.OpenComments?.Select(c => new ReturnedComment(c.Id, c.Anchor.IsWholePlan ? null : c.GoalNumberIn(plan.Content), Excerpt.Of(c.Text, Excerpt.QuoteLength))).ToList(),
+            },
             TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
             _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
         };
@@ -246,16 +286,18 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     private sealed class PlanMachine
     {
         private const string AuthorityGuard = "authority";
-        private const string FourEyes = "four-eyes";
 
+        private readonly GuardContext _context;
         private readonly Plan _plan;
         private readonly WorkflowActor _actor;
         private readonly Dictionary<string, IReadOnlyList<GuardFinding>> _findings = new(StringComparer.Ordinal);
 
-        public PlanMachine(WorkflowDefinition definition, Plan plan, WorkflowActor actor, DateTime nowUtc)
+        public PlanMachine(WorkflowDefinition definition, GuardContext context, WorkflowActor actor, DateTime nowUtc)
         {
             Definition = definition;
-            _plan = plan;
+            _context = context;
+            _plan = context.Plan;
+            var plan = _plan;
             _actor = actor;
             Machine = new StateMachine<string, string>(() => plan.Stage, stage => plan.MoveTo(stage, nowUtc));
             foreach (var stage in definition.Stages)
@@ -285,7 +327,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             var unmet = new List<UnmetGuard>();
             if (unmetNames.Contains(AuthorityGuard) && Authority(transition) is { } refusal)
             {
-                unmet.Add(new UnmetGuard(refusal.Reason == RefusalReason.OwnSubmission ? FourEyes : AuthorityGuard, refusal.Message, []));
+                unmet.AddRange(refusal.Reason == RefusalReason.FourEyes ? refusal.UnmetGuards : [new UnmetGuard(AuthorityGuard, refusal.Message, [])]);
             }
 
             foreach (var name in transition.Guards.Where(unmetNames.Contains))
@@ -300,7 +342,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         {
             if (!_findings.TryGetValue(guard, out var findings))
             {
-                findings = WorkflowGuards.Get(guard).Check(_plan);
+                findings = WorkflowGuards.Get(guard).Check(_context);
                 _findings[guard] = findings;
             }
 

@@ -61,6 +61,9 @@ public static class Problems
         problem.Type ??= MoreTypes.GetValueOrDefault(problem.Status.Value, "about:blank");
     }
 
+    public static ProblemHttpResult TooManyRequests(string detail) =>
+        TypedResults.Problem(title: "Too many requests", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);
+
     /// <summary>"Objectives[0].Goals[1].Text" becomes "objectives[0].goals[1].text", as the JSON says it.</summary>
     public static string JsonPath(string propertyName) =>
         string.Join('.', propertyName.Split('.').Select(s => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..]));

@@ -6,9 +6,15 @@ namespace Approvals.BrowserTests.Infrastructure;
 
 public static class Accessibility
 {
-    /// <summary>Runs axe-core on the page and fails on any serious or critical violation, naming each.</summary>
+    /// <summary>
+    /// Runs axe-core on the page and fails on any serious or critical violation, naming each; and on anything the
+    /// browser refused under the app's Content-Security-Policy while showing the page.
+    /// </summary>
     public static async Task AssertNoSeriousViolations(IPage page)
     {
+        var refused = BrowserApp.ContentSecurityPolicyViolations(page);
+        Assert.True(refused.Count == 0, $"The browser refused under the Content-Security-Policy on {page.Url}:\n" + string.Join("\n", refused));
+
         AxeResult result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0,

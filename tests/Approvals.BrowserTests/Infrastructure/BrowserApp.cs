@@ -18,10 +18,17 @@ namespace Approvals.BrowserTests.Infrastructure;
 /// The real app on a real loopback port (Kestrel, SQLite temp file, demo data) and Debian's Chromium
 /// driven by Playwright. Started once for the collection and stopped after it.
 /// </summary>
-public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "approvals-browser-tests", Guid.NewGuid().ToString("N"));
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> PolicyViolations = new();
     private IPlaywright? _playwright;
+
+    /// <summary>Extra configuration for a derived fixture (same keys as appsettings.json).</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>Runs before the app starts, once its loopback address is known.</summary>
+    protected virtual Task BeforeStartAsync(int port) => Task.CompletedTask;
 
     public string BaseUrl { get; private set; } = "";
 
@@ -38,12 +45,25 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:Schema", "EnsureCreated");
         builder.UseSetting("Demo:Enabled", "true");
+        // The tests sign in far more often than people do, all from one address.
+        foreach (var limit in new[] { "PerAddress", "PerAccount", "PerDevice" })
+        {
+            builder.UseSetting($"SignIn:{limit}:Burst", "100000");
+            builder.UseSetting($"SignIn:{limit}:PerMinute", "100000");
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public async Task InitializeAsync()
     {
         var chromium = ChromiumPath();
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var port = FreePort();
+        await BeforeStartAsync(port);
+        UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
@@ -58,8 +78,16 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         Console.WriteLine($"Browser tests: app at {BaseUrl}, screenshots in {ScreenshotFolder}");
     }
 
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
+        await DisposeExtrasAsync();
         if (Browser is not null)
         {
             await Browser.CloseAsync();
@@ -78,6 +106,9 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>Stops what <see cref="BeforeStartAsync"/> started.</summary>
+    protected virtual Task DisposeExtrasAsync() => Task.CompletedTask;
+
     /// <summary>A fresh browser context (its own cookies) and page, not signed in.</summary>
     public async Task<IPage> NewPage()
     {
@@ -87,7 +118,29 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var violations = PolicyViolations.GetOrCreateValue(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (violations)
+                {
+                    violations.Add($"{message.Location}: {message.Text}");
+                }
+            }
+        };
+        return page;
+    }
+
+    /// <summary>What the browser refused on <paramref name="page"/> under the app's Content-Security-Policy, as its console said.</summary>
+    public static IReadOnlyList<string> ContentSecurityPolicyViolations(IPage page)
+    {
+        var violations = PolicyViolations.GetOrCreateValue(page);
+        lock (violations)
+        {
+            return [.. violations];
+        }
     }
 
     /// <summary>A page signed in through the sign-in form as the demo account <paramref name="email"/>.</summary>
@@ -98,11 +151,11 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         return page;
     }
 
-    public static async Task SignIn(IPage page, string email)
+    public static async Task SignIn(IPage page, string email, string password = DemoAccounts.Password)
     {
         await page.GotoAsync("/log-ind");
         await page.GetByLabel("E-mailadresse").FillAsync(email);
-        await page.GetByLabel("Adgangskode").FillAsync(DemoAccounts.Password);
+        await page.GetByLabel("Adgangskode").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log ind", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/log-ind", StringComparison.Ordinal));
     }

@@ -23,7 +23,7 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
 
     private static readonly string[] HostileStrings =
     [
-        "", " ", "\u200b", "\u0000", "\u2060\u00ad", "\u202eesrever", "\ud800", "😀", "-1", "0", "2147483648", "1e309", "null", "true",
+        "", " ", "\u200b", "\u0000", "Tekst med \u0000 og \u0007 inde i", "\u2060\u00ad", "\u202eesrever", "\ud800", "😀", "-1", "0", "2147483648", "1e309", "null", "true",
         "'; DROP TABLE \"Plans\"; --", "<script>alert(1)</script>", "../../etc/passwd", "%00", "{}", "[]", new string('x', 5000), new string('Æ', 120_000),
     ];
 
@@ -35,7 +35,8 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
         ["committee"] = ["BIU", "sou", "ØU", "XYZ"],
         ["stage"] = ["draft", "administrative-review", "DRAFT"],
         ["action"] = ["submit", "approve", "return", " submit", "SUBMIT"],
-        ["email"] = [Users.Coordinator, Users.Secretary(Committee.Biu)],
+        // Not the callers' own accounts: failed sign-ins count towards an account's lock-out.
+        ["email"] = ["fuzz.nobody@approvals.local", "ingen@approvals.local"],
         ["password"] = ["wrong-password-1"],
         ["lang"] = ["da", "en", "fr"],
         ["format"] = ["csv", "json", "xml"],
@@ -44,6 +45,13 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
         ["text"] = ["Andelen skal stige med 5 %"],
         ["id"] = ["committee-plan"],
     };
+
+    // Ends the session of the token it is sent with, by design: fuzzed with the callers' tokens, it would sign them all
+    // out and leave every later request a 401. (Its own rules are tested with sessions of their own in Accounts.)
+    private static readonly string[] SessionEnding = ["logout"];
+
+    // Body properties a client leaves out at first: a new item's id (GET gives it one), a comment's anchor (the whole plan).
+    private static readonly string[] LeftOutInExamples = ["id", "anchor"];
 
     private static readonly string[] Callers =
     [
@@ -56,7 +64,7 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
     {
         var coordinator = await app.ClientFor(Users.Coordinator);
         using var document = JsonDocument.Parse(await coordinator.GetStringAsync("/openapi/v1.json"));
-        var operations = Operations(document.RootElement).ToList();
+        var operations = Operations(document.RootElement).Where(o => !SessionEnding.Contains(o.Id)).ToList();
         Assert.True(operations.Count >= 15, $"Only {operations.Count} operations found in the OpenAPI document; is the parser broken?");
 
         var clients = new List<HttpClient>();
@@ -158,6 +166,10 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
         output.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} requests failed:\n" + string.Join("\n", failures.Take(30)));
         Assert.All(counts, c => Assert.True(c.Value.Values.Sum() >= 10, $"{c.Key.Method} {c.Key.Path} got only {c.Value.Values.Sum()} requests within the budget"));
+
+        // The fuzz reached past authorisation wherever a caller may call: a session lost on the way would leave only 401s.
+        Assert.All(operations.Where(o => authorised[o].Count > 0), o => Assert.True(
+            counts[o].Keys.Any(s => s is not (401 or 403)), $"{o.Method} {o.Path}: every fuzzed request was refused ({string.Join(", ", counts[o].Keys)}), though the probe got past authorisation"));
     }
 
     /// <summary>
@@ -209,7 +221,8 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
                     : [];
                 JsonElement? body = method.Value.TryGetProperty("requestBody", out var b)
                     && b.GetProperty("content").TryGetProperty("application/json", out var json) ? json.GetProperty("schema").Clone() : null;
-                yield return new Operation(method.Name.ToUpperInvariant(), path.Name, parameters, body);
+                var id = method.Value.TryGetProperty("operationId", out var operationId) ? operationId.GetString() ?? "" : "";
+                yield return new Operation(method.Name.ToUpperInvariant(), path.Name, id, parameters, body);
             }
         }
     }
@@ -418,7 +431,7 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
             var node = new JsonObject();
             foreach (var property in properties.EnumerateObject())
             {
-                node[property.Name] = Example(property.Value, document, property.Name, depth + 1);
+                node[property.Name] = LeftOutInExamples.Contains(property.Name) ? null : Example(property.Value, document, property.Name, depth + 1);
             }
 
             return node;
@@ -448,7 +461,7 @@ public sealed class OpenApiFuzzTests(ApprovalsApp app, ITestOutputHelper output)
 
     private sealed record Parameter(string Name, string In, JsonElement Schema);
 
-    private sealed record Operation(string Method, string Path, IReadOnlyList<Parameter> Parameters, JsonElement? Body);
+    private sealed record Operation(string Method, string Path, string Id, IReadOnlyList<Parameter> Parameters, JsonElement? Body);
 
     private sealed record Case(string Name, Func<FuzzContext, string, Task<HttpRequestMessage>> Build);
 

@@ -46,11 +46,22 @@ public class ApprovalsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Database:Schema", "EnsureCreated");
         builder.UseSetting("Demo:Enabled", "true");
+        // Tests sign in far more often than people, all from one address; the sign-in limit tests set their own.
+        foreach (var (key, value) in UnlimitedSignIns)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>Sign-in limits no test run reaches, unless it means to.</summary>
+    public static IReadOnlyDictionary<string, string> UnlimitedSignIns { get; } = new[] { "PerAddress", "PerAccount", "PerDevice" }
+        .SelectMany(limit => new[] { ($"SignIn:{limit}:Burst", "100000"), ($"SignIn:{limit}:PerMinute", "100000") })
+        .ToDictionary(s => s.Item1, s => s.Item2);
 
     public Task InitializeAsync()
     {

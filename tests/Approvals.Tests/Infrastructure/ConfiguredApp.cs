@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Approvals.Tests.Infrastructure;
 
 /// <summary>
@@ -20,6 +24,14 @@ public sealed class ConfiguredApp : ApprovalsApp
     {
         await InitializeAsync();
         return this;
+    }
+
+    /// <summary>Starts the app on a real loopback port (Kestrel, not the in-memory test server) and returns its address.</summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     /// <summary>Stops the host and removes its temp folder (not a database file given in the settings).</summary>

@@ -79,6 +79,46 @@ public sealed class MigrationDataTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_plan_under_review_before_the_four_eyes_columns_gets_its_authors_and_the_approvers_of_its_revision()
+    {
+        var id = Guid.NewGuid();
+        await using (var db = Context())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(db.Database.GetMigrations().Single(m => m.EndsWith("_SplitPlanContent", StringComparison.Ordinal)));
+            var (now, token, empty) = (DateTime.UtcNow, Guid.NewGuid(), """{"objectives":[]}""");
+            // Revision 1 was submitted by a colleague and returned; revision 2 was submitted by the owner and approved once.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Plans" ("Id", "CommitteeCode", "Title", "OwnerId", "Stage", "WorkflowId", "WorkflowVersion", "Revision", "SubmittedBy",
+                    "ConcurrencyToken", "CreatedUtc", "UpdatedUtc", "GoalCount", "ErrorCount", "WarningCount", "FlaggedGoalCount", "FlaggedGoals")
+                VALUES ({id}, 'BIU', 'Plan under behandling', 'owner', 'committee-approval', 'committee-plan', 1, 2, 'owner', {token}, {now}, {now}, 0, 0, 0, 0, '[]')
+                """);
+            await db.Database.ExecuteSqlAsync($"""INSERT INTO "PlanContents" ("Id", "Content") VALUES ({id}, {empty})""");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "PlanRevisions" ("PlanId", "Number", "Title", "Content", "SubmittedBy", "SubmittedUtc")
+                VALUES ({id}, 1, 'Plan', {empty}, 'colleague', {now}), ({id}, 2, 'Plan', {empty}, 'owner', {now})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Journal" ("PlanId", "Action", "FromStage", "ToStage", "ActorId", "ActorName", "AtUtc", "Comment", "Revision")
+                VALUES ({id}, 'submit', 'draft', 'administrative-review', 'colleague', 'Kollega', {now}, NULL, 1),
+                       ({id}, 'approve', 'administrative-review', 'committee-approval', 'reviewer', 'Sagsbehandler', {now}, NULL, 1),
+                       ({id}, 'return', 'committee-approval', 'draft', 'approver', 'Godkender', {now}, 'Ret målet', 1),
+                       ({id}, 'submit', 'draft', 'administrative-review', 'owner', 'Ejer', {now}, NULL, 2),
+                       ({id}, 'approve', 'administrative-review', 'committee-approval', 'reviewer2', 'Sagsbehandler 2', {now}, NULL, 2)
+                """);
+        }
+
+        await using (var db = Context())
+        {
+            await db.Database.MigrateAsync();
+            var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == id);
+
+            Assert.Equal(["colleague", "owner"], plan.ContentAuthors.Order(StringComparer.Ordinal));
+            Assert.Equal(["reviewer2"], plan.RevisionApprovers);
+        }
+    }
+
     private ApprovalsDbContext Context()
     {
         var options = new DbContextOptionsBuilder<ApprovalsDbContext>();

@@ -3,8 +3,13 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
+using Approvals.Core.Accounts;
+using Approvals.Core.Review;
+using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Administration;
 using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Plans;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Tests.Persistence;
@@ -67,6 +72,8 @@ public sealed class StoredLengthTests
         var id = WorkflowDefinitionChecker.MaxIdLength;
         var title = PlanLimits.MaxTitleLength;
         var userName = BoundedColumns()["AspNetUsers.UserName"];
+        var actorName = Math.Max(AppUser.MaxDisplayNameLength, userName);
+        var accountActions = typeof(AccountAdministration.Actions).GetFields().Select(f => ((string)f.GetRawConstantValue()!).Length).Max();
         var longestSubject = Events(new string('x', title))
             .Max(e => NotificationText.Compose(e, RecipientReason.Owner, "", new Names(), "").Subject.Length);
 
@@ -87,13 +94,52 @@ public sealed class StoredLengthTests
             ["Journal.ToStage"] = id,
             ["Journal.ActorId"] = UserIdLength,
             // The display name, or the user name of an account without one.
-            ["Journal.ActorName"] = Math.Max(AppUser.MaxDisplayNameLength, userName),
+            ["Journal.ActorName"] = actorName,
             ["Outbox.Type"] = events.Max(t => t.FullName!.Length),
             ["Notifications.RecipientId"] = UserIdLength,
             ["Notifications.Kind"] = events.Max(t => t.Name.Length),
             ["Notifications.Subject"] = longestSubject,
             ["Notifications.Link"] = PlanLinks.MaxBaseUrlLength + PlanLinks.PathLength,
+            ["AccountSessions.UserId"] = UserIdLength,
+            ["AccountSessions.Scheme"] = new[] { IdentityConstants.ApplicationScheme, IdentityConstants.BearerScheme }.Max(s => s.Length),
+            ["AccountSessions.Method"] = new[] { "pwd", SingleSignOn.Method }.Max(m => m.Length),
+            ["AccountSessions.SecurityStamp"] = 32, // Identity's stamps and AppUser.RenewSecurityStamp: 32 characters
+            ["Invitations.UserId"] = UserIdLength,
+            ["Invitations.TokenHash"] = Invitations.Hash("x").Length,
+            ["Invitations.CreatedById"] = UserIdLength,
+            ["AccountChanges.UserId"] = UserIdLength,
+            ["AccountChanges.Action"] = accountActions,
+            ["AccountChanges.ActorId"] = UserIdLength,
+            ["AccountChanges.ActorName"] = new[] { actorName, AccountAdministration.SingleSignOnActor.Length, AccountAdministration.CommandActor.Length }.Max(),
+            ["AccountChanges.Before"] = LongestAccountSnapshot(userName),
+            ["AccountChanges.After"] = LongestAccountSnapshot(userName),
+            ["PlanComments.Stage"] = id,
+            ["PlanComments.ObjectiveId"] = ContentIds.MaxLength,
+            ["PlanComments.GoalId"] = ContentIds.MaxLength,
+            ["PlanComments.IndicatorId"] = ContentIds.MaxLength,
+            ["PlanComments.GoalNumber"] = PlanLimits.MaxGoalNumberLength,
+            ["PlanComments.GoalExcerpt"] = Excerpt.SnapshotLength,
+            ["PlanComments.IndicatorExcerpt"] = Excerpt.SnapshotLength,
+            ["PlanComments.AuthorId"] = UserIdLength,
+            ["PlanComments.AuthorName"] = actorName,
+            ["PlanComments.Text"] = CommentRules.MaxTextLength,
+            ["PlanComments.Status"] = Enum.GetNames<CommentStatus>().Max(s => s.Length),
+            ["PlanComments.StatusChangedBy"] = UserIdLength,
+            ["CommentReplies.AuthorId"] = UserIdLength,
+            ["CommentReplies.AuthorName"] = actorName,
+            ["CommentReplies.Text"] = CommentRules.MaxTextLength,
         };
+    }
+
+    /// <summary>
+    /// An account's fields as its history stores them, at their longest and with every character escaped (six
+    /// characters each, the most JSON takes): the longest e-mail address and name, every role, a committee.
+    /// </summary>
+    private static int LongestAccountSnapshot(int userName)
+    {
+        var user = new AppUser { Email = new string('<', userName), DisplayName = new string('<', AppUser.MaxDisplayNameLength), CommitteeCode = new string('<', Committee.MaxCodeLength) };
+        var escaped = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
+        return System.Text.Json.JsonSerializer.Serialize(AccountAdministration.Snapshot(user, Roles.All.ToList()), escaped).Length;
     }
 
     /// <summary>Every string column with a length, as the PostgreSQL migrations create it: "Table.Column" and its length.</summary>

@@ -12,10 +12,17 @@ public sealed record MeResponse(string Id, string Email, string DisplayName, str
 
 internal sealed class LoginRequestValidator : AbstractValidator<LoginRequest>
 {
+    /// <summary>Identity's limit on user names and e-mail addresses.</summary>
+    public const int MaxEmailLength = 256;
+
+    public const int MaxPasswordLength = 512;
+
     public LoginRequestValidator()
     {
-        RuleFor(r => r.Email).NotBlank().WithMessage("Enter the e-mail address of your account.");
-        RuleFor(r => r.Password).NotEmpty().WithMessage("Enter your password.");
+        RuleFor(r => r.Email).NotBlank().WithMessage("Enter the e-mail address of your account.")
+            .MaximumLength(MaxEmailLength).WithMessage($"An e-mail address has at most {MaxEmailLength} characters.");
+        RuleFor(r => r.Password).NotEmpty().WithMessage("Enter your password.")
+            .MaximumLength(MaxPasswordLength).WithMessage($"A password has at most {MaxPasswordLength} characters.");
     }
 }
 
@@ -25,26 +32,35 @@ public static class AuthEndpoints
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts");
-        group.MapPost("/login", Login).AllowAnonymous().Validate<LoginRequest>();
+        group.MapPost("/login", Login).AllowAnonymous().AddEndpointFilter<LocalPasswordsOnly>().Validate<LoginRequest>()
+            .WithMetadata(new SignInAttemptsAttribute())
+            .WithName("login")
+            .WithSummary("Sign in with e-mail and password for a bearer token")
+            .WithDescription(
+                "Returns { tokenType, accessToken, expiresIn, refreshToken }; send the token as Authorization: Bearer. " +
+                "Every failure (wrong password, unknown address, an account that may not sign in) is the same 401. " +
+                "Attempts are limited per client address and per account: past the limit the answer is 429 with Retry-After.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/me", Me);
     }
 
     /// <summary>Returns <c>{ tokenType, accessToken, expiresIn, refreshToken }</c>; send the token as <c>Authorization: Bearer</c>.</summary>
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Login(LoginRequest request, SignInManager<AppUser> signIn)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Login(LoginRequest request, HttpContext context, PasswordSignIn signIn)
     {
-        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        var result = await signIn.PasswordSignInAsync(request.Email!.Trim(), request.Password!, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        if (await signIn.SignInAsync(context, request.Email!, request.Password!, IdentityConstants.BearerScheme))
         {
             // The bearer handler has written the token response.
             return TypedResults.Empty;
         }
 
-        var detail = result.IsLockedOut
-            ? "The account is locked after too many failed attempts. Try again in a few minutes."
-            : "The e-mail address or password is wrong.";
-        return TypedResults.Problem(title: "Sign-in failed", detail: detail, statusCode: StatusCodes.Status401Unauthorized);
+        return TypedResults.Problem(title: "Sign-in failed", detail: FailedDetail, statusCode: StatusCodes.Status401Unauthorized);
     }
+
+    /// <summary>One answer for every failure, so it does not tell whether the account exists or why it was refused.</summary>
+    public const string FailedDetail =
+        "The e-mail address or the password is wrong, or the account may not sign in. Check both and try again; if it keeps failing, ask an administrator.";
 
     private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> Me(HttpContext context, UserManager<AppUser> users)
     {

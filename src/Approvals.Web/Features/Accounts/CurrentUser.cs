@@ -13,9 +13,11 @@ public static class CurrentUser
 
     public static string? CommitteeCode(this ClaimsPrincipal user) => user.FindFirstValue(Roles.CommitteeClaim);
 
-    /// <summary>Secretaries see only their own committee; everyone else reads every plan.</summary>
+    /// <summary>Secretaries see only their own committee; an account holding no role sees no plan; every other role reads every plan.</summary>
     public static bool CanRead(this ClaimsPrincipal user, string committeeCode) =>
-        !user.IsOnlySecretary() || user.CommitteeCode() == committeeCode;
+        user.HasAnyRole() && (!user.IsOnlySecretary() || user.CommitteeCode() == committeeCode);
+
+    public static bool HasAnyRole(this ClaimsPrincipal user) => Roles.All.Any(user.IsInRole);
 
     /// <summary>A secretary may write their own committee's plans; no one else writes plan content.</summary>
     public static bool CanWrite(this ClaimsPrincipal user, string committeeCode) =>

@@ -1,4 +1,3 @@
-using Approvals.Persistence;
 using Approvals.Web.Features.Ui;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
@@ -9,9 +8,10 @@ using Microsoft.Extensions.Localization;
 
 namespace Approvals.Web.Features.Accounts;
 
-/// <summary>Cookie sign-in for the browser, with the same accounts and rules as <c>POST /api/auth/login</c>.</summary>
+/// <summary>Cookie sign-in for the browser, with the same accounts, rules and limits as <c>POST /api/auth/login</c>.</summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<AppUser> signIn, IValidator<LoginRequest> validator, IStringLocalizer<UiText> t) : PageModel
+[SignInAttempts]
+public sealed class SignInModel(PasswordSignIn signIn, IValidator<LoginRequest> validator, IStringLocalizer<UiText> t) : PageModel
 {
     [BindProperty]
     public SignInForm Input { get; set; } = new();
@@ -36,13 +36,12 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, IValidator<LoginR
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(request.Email!.Trim(), request.Password!, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        if (await signIn.SignInAsync(HttpContext, request.Email!, request.Password!, IdentityConstants.ApplicationScheme))
         {
             return LocalRedirect(SafeReturnUrl);
         }
 
-        ModelState.AddModelError("", result.IsLockedOut ? t["SignIn.LockedOut"] : t["SignIn.Failed"]);
+        ModelState.AddModelError("", t["SignIn.Failed"]);
         return Page();
     }
 

@@ -9,13 +9,19 @@ namespace Approvals.Web.Features.Demo;
 
 public static class DemoExtensions
 {
-    /// <summary>With <c>Demo:Enabled</c>, an empty database gets the demo accounts and the seed's six plans.</summary>
+    /// <summary>
+    /// With <c>Demo:Enabled</c>, an empty database (one without any account) gets the demo accounts and the seed's
+    /// plans. A database holding any account never gets a demo account added, whatever the setting.
+    /// </summary>
     public static void AddDemoData(this WebApplicationBuilder builder)
     {
         if (builder.Configuration.GetValue<bool>("Demo:Enabled"))
         {
             builder.Services.AddHostedService<DemoSeeder>();
         }
+
+        // After the seeder, so the start that loads the demo accounts warns too.
+        builder.Services.AddHostedService<DemoAccountWarning>();
     }
 }
 
@@ -27,9 +33,16 @@ internal sealed class DemoSeeder(IServiceProvider services, WorkflowRuntime work
         var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
 
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            logger.LogInformation("Demo data: the database already holds accounts, so no demo data is added.");
+            return;
+        }
+
         var created = await SeedAccounts(users);
         if (await db.Plans.AnyAsync(cancellationToken))
         {
+            logger.LogInformation("Demo data: {Accounts} account(s) created; the database already holds plans, so the seed's plans are not added.", created);
             return;
         }
 
@@ -57,11 +70,6 @@ internal sealed class DemoSeeder(IServiceProvider services, WorkflowRuntime work
         var created = 0;
         foreach (var account in DemoAccounts.All)
         {
-            if (await users.FindByEmailAsync(account.Email) is not null)
-            {
-                continue;
-            }
-
             var user = new AppUser
             {
                 UserName = account.Email,

@@ -32,7 +32,7 @@ public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows)
     public async Task OnGetAsync(CancellationToken ct)
     {
         var plans = db.Plans.AsNoTracking();
-        Tasks = await PlanSummaries.PageAsync(db, MyTasks.For(plans, User, workflows), PlanOrder.CouncilOrderThenTitle, Requested(TaskPage), ct);
+        Tasks = await PlanSummaries.PageAsync(db, await MyTasks.ForAsync(plans, User, workflows, ct), PlanOrder.CouncilOrderThenTitle, Requested(TaskPage), ct);
         if (IsSecretary)
         {
             var own = User.CommitteeCode();

@@ -4,6 +4,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Review;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Home;
 
@@ -11,35 +12,41 @@ namespace Approvals.Web.Features.Home;
 /// Plans waiting for the user: those where the workflow runtime offers them an action now, allowed or blocked by a
 /// guard the plan does not meet yet (a reviewer still has the plan to deal with), by the same rule as
 /// <c>GET /api/plans/{id}/actions</c> (<see cref="WorkflowRuntime.OffersActionTo"/>). That rule needs no content and no
-/// guard: it compares the plan with the user only by committee and by submitter. So the runtime is asked once per
-/// workflow stage and each of those four cases, and its answers become one filter the database runs on the stored
-/// columns, which then counts and pages the tasks.
+/// guard: it compares the plan with the user by committee and by the people the four-eyes rule names. So the runtime
+/// is asked once per workflow stage and each case of committee and submitter, and its answers become one filter the
+/// database runs on the stored columns, which then counts and pages the tasks. Where the four-eyes lists (content
+/// authors, earlier approvers: JSON in the plan's row, which the database cannot search) could take the user's last
+/// action away, only those stages' candidates are read, without their content, and the runtime decides each.
 /// </summary>
 public static class MyTasks
 {
     // A committee code no plan has, for the case "another committee's plan".
     private const string OtherCommittee = "\u0000other";
 
-    public static IQueryable<Plan> For(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows)
+    public static async Task<IQueryable<Plan>> ForAsync(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct)
     {
         var actor = user.ToActor();
         var me = Expression.Constant(new Me(actor.Id, actor.Committee));
         var plan = Expression.Parameter(typeof(Plan), "p");
         Expression? any = null;
+        Expression? listsMatter = null;
         foreach (var definition in workflows.Catalog.All)
         {
             foreach (var stage in definition.Stages)
             {
                 var cases = new List<Expression>();
+                var checkLists = false;
                 foreach (var ownCommittee in actor.Committee is null ? new[] { false } : [false, true])
                 {
                     foreach (var ownSubmission in new[] { false, true })
                     {
                         var position = new PlanPosition(definition.Id, definition.Version, stage.Id,
-                            ownCommittee ? actor.Committee! : OtherCommittee, ownSubmission ? actor.Id : null, 1);
+                            ownCommittee ? actor.Committee! : OtherCommittee, ownSubmission ? actor.Id : null, 1, [], []);
                         if (workflows.OffersActionTo(position, actor))
                         {
                             cases.Add(Expression.AndAlso(Committee(plan, me, actor, ownCommittee), Submitter(plan, me, ownSubmission)));
+                            checkLists |= !workflows.OffersActionTo(position with { ContentAuthors = [actor.Id] }, actor)
+                                || !workflows.OffersActionTo(position with { RevisionApprovers = [actor.Id] }, actor);
                         }
                     }
                 }
@@ -57,6 +64,10 @@ public static class MyTasks
                 var all = cases.Count == (actor.Committee is null ? 2 : 4);
                 var clause = all ? here : Expression.AndAlso(here, cases.Aggregate(Expression.OrElse));
                 any = any is null ? clause : Expression.OrElse(any, clause);
+                if (checkLists)
+                {
+                    listsMatter = listsMatter is null ? here : Expression.OrElse(listsMatter, here);
+                }
             }
         }
 
@@ -72,7 +83,20 @@ public static class MyTasks
             mine = mine.Where(p => p.CommitteeCode == own);
         }
 
-        return mine;
+        if (listsMatter is null)
+        {
+            return mine;
+        }
+
+        var candidates = await mine.Where(Expression.Lambda<Func<Plan, bool>>(listsMatter, plan))
+            .Select(p => new { p.Id, p.WorkflowId, p.WorkflowVersion, p.Stage, p.CommitteeCode, p.SubmittedBy, p.Revision, p.ContentAuthors, p.RevisionApprovers })
+            .ToListAsync(ct);
+        var refused = candidates
+            .Where(c => !workflows.OffersActionTo(
+                new PlanPosition(c.WorkflowId, c.WorkflowVersion, c.Stage, c.CommitteeCode, c.SubmittedBy, c.Revision, c.ContentAuthors, c.RevisionApprovers), actor))
+            .Select(c => c.Id)
+            .ToList();
+        return refused.Count == 0 ? mine : mine.Where(p => !refused.Contains(p.Id));
     }
 
     // The user's id and committee are read from this object, so the database gets them as parameters, as from a closure.

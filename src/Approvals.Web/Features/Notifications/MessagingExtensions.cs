@@ -45,6 +45,8 @@ public static class MessagingExtensions
         });
         services.AddMassTransit(x =>
         {
+            // MassTransit would report usage to its vendor over the internet; the app sends nothing to third parties.
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             x.AddConsumer<PlanSubmittedConsumer>();
             x.AddConsumer<PlanApprovedConsumer>();
             x.AddConsumer<PlanReturnedConsumer>();

@@ -60,6 +60,18 @@ public static class NotificationText
             body.Append("\n\nKommentar:\n").Append(TextRules.Clean(returned.Comment));
         }
 
+        // Events written before comments existed carry no list (null); an empty list means none is open.
+        if (planEvent is PlanReturned { OpenComments: { Count: > 0 } open })
+        {
+            body.Append("\n\nÅbne kommentarer, som skal besvares før planen kan indsendes igen:");
+            foreach (var comment in open)
+            {
+                body.Append("\n- ")
+                    .Append(comment.GoalNumber is { Length: > 0 } number ? $"Resultatmål {number}" : "Planen som helhed")
+                    .Append(": »").Append(comment.Excerpt).Append('«');
+            }
+        }
+
         if (reason.HasFlag(RecipientReason.ActsNext))
         {
             body.Append("\n\n").Append(planEvent.ToStage == Stages.Draft

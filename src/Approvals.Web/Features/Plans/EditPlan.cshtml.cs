@@ -1,6 +1,9 @@
 using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
+using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Comments;
+using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Ui;
 using Approvals.Web.Infrastructure;
 using FluentValidation;
@@ -14,11 +17,12 @@ namespace Approvals.Web.Features.Plans;
 /// <summary>
 /// Edits a draft: only its own committee's secretary, only in draft. The form carries the plan's
 /// concurrency token; a save made from an older token is refused and overwrites nothing. The form takes every plan
-/// the API takes: one form field per plan field (<see cref="PlanLimits.MaxFields"/>, with room for the page's own
-/// fields and a little more, so a plan just over the limit gets the validator's message), and a body large enough
-/// for the largest plan however its characters are percent-encoded (<see cref="RequestLimits.MaxFormBodyBytes"/>).
+/// the API takes: one form field per plan field (<see cref="PlanLimits.MaxFields"/>) and at most one hidden id per
+/// field (each objective, goal, indicator and activity carries its id), with room for the page's own fields and a
+/// little more, so a plan just over the limit gets the validator's message; and a body large enough for the largest
+/// plan however its characters are percent-encoded (<see cref="RequestLimits.MaxFormBodyBytes"/>).
 /// </summary>
-[RequestFormLimits(ValueCountLimit = PlanLimits.MaxFields + 100)]
+[RequestFormLimits(ValueCountLimit = (2 * PlanLimits.MaxFields) + 100)]
 [RequestSizeLimit(RequestLimits.MaxFormBodyBytes)]
 public sealed class EditPlanModel(
     ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
@@ -39,6 +43,9 @@ public sealed class EditPlanModel(
 
     public EditState State { get; private set; } = EditState.Clean;
 
+    /// <summary>The plan's review comments, placed beside the goals of the form as it stands (read-only here).</summary>
+    public CommentBoard Comments { get; private set; } = null!;
+
     /// <summary>The name of the stage the plan is in, as its pinned definition gives it.</summary>
     public string StageName => workflows.StageOf(Plan).Name.InUiLanguage();
 
@@ -52,6 +59,7 @@ public sealed class EditPlanModel(
         Input = PlanForm.From(Plan);
         Token = Plan.ConcurrencyToken;
         Flags = PlanFlagIndex.Of(Plan.Content);
+        await LoadComments(Plan.Content, ct);
         return Page();
     }
 
@@ -68,12 +76,19 @@ public sealed class EditPlanModel(
         if (!validation.IsValid)
         {
             ModelState.AddFailures(nameof(Input), validation.Errors, t);
-            return Redisplay(EditState.Invalid, input);
+            return await Redisplay(EditState.Invalid, input, ct);
         }
 
         if (Token != Plan.ConcurrencyToken)
         {
-            return Redisplay(EditState.Stale, input);
+            return await Redisplay(EditState.Stale, input, ct);
+        }
+
+        // The form carries the ids the page rendered; one the plan does not have did not come from this page.
+        var content = input.ToContent();
+        if (ContentIds.Unknown(Plan.Content, content).Count > 0)
+        {
+            return BadRequest();
         }
 
         // The token the user started from is the one the UPDATE must still find, so a save that races
@@ -81,7 +96,7 @@ public sealed class EditPlanModel(
         db.Entry(Plan).Property(p => p.ConcurrencyToken).OriginalValue = Token;
         try
         {
-            Plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
+            Plan.Edit(User.Id(), input.Title!, content, workflows.IsEditable(Plan), clock.GetUtcNow().UtcDateTime);
             using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);
@@ -89,7 +104,7 @@ public sealed class EditPlanModel(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Redisplay(EditState.Stale, input);
+            return await Redisplay(EditState.Stale, input, ct);
         }
 
         Status = t["Edit.Saved"];
@@ -138,13 +153,15 @@ public sealed class EditPlanModel(
 
         // The form is rendered from the changed model, not from the posted values kept by model binding.
         ModelState.Clear();
-        return Redisplay(EditState.Unsaved, Input.ToInput(Plan.CommitteeCode));
+        return await Redisplay(EditState.Unsaved, Input.ToInput(Plan.CommitteeCode), ct);
     }
 
-    private IActionResult Redisplay(EditState state, PlanInput input)
+    private async Task<IActionResult> Redisplay(EditState state, PlanInput input, CancellationToken ct)
     {
         State = state;
-        Flags = PlanFlagIndex.Of(input.ToContent());
+        var content = input.ToContent();
+        Flags = PlanFlagIndex.Of(content);
+        await LoadComments(content, ct);
         if (state == EditState.Stale)
         {
             Response.StatusCode = StatusCodes.Status409Conflict;
@@ -152,6 +169,10 @@ public sealed class EditPlanModel(
 
         return Page();
     }
+
+    // The comments follow the goals' ids in the form, so a goal moved before saving keeps its comments beside it.
+    private async Task LoadComments(PlanContent shown, CancellationToken ct) =>
+        Comments = new CommentBoard(workflows.DefinitionOf(Plan), Plan, User.ToActor(), await PlanComments.ListAsync(db, Plan.Id, null, ct), shown, readOnly: true);
 
     /// <summary>The plan, or why this user may not edit it now: 404, 403, or a 409 page when it is not a draft.</summary>
     private async Task<IActionResult?> Load(Guid id, CancellationToken ct)

@@ -1,9 +1,6 @@
 using Approvals.Core.Plans;
-using Approvals.Core.Workflow;
-using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Ui;
-using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,9 +10,7 @@ namespace Approvals.Web.Features.Plans;
 
 /// <summary>A secretary starts a draft for their own committee, then fills it in on the edit page.</summary>
 [Authorize(Policy = Policies.WritePlans)]
-public sealed class NewPlanModel(
-    ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
-    : PageModel
+public sealed class NewPlanModel(PlanDrafts drafts, IStringLocalizer<UiText> t) : PageModel
 {
     [BindProperty]
     public NewPlanForm Input { get; set; } = new();
@@ -29,21 +24,19 @@ public sealed class NewPlanModel(
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var input = new PlanInput(Committee.Code, Input.Title, []);
-        var validation = await validator.ValidateAsync(input, ct);
-        if (!validation.IsValid)
+        var outcome = await drafts.StartAsync(User, new PlanInput(Committee.Code, Input.Title, []), ct);
+        if (outcome.Plan is not { } plan)
         {
+            if (outcome.Forbidden is not null)
+            {
+                return StatusCode(StatusCodes.Status403Forbidden);
+            }
+
             ModelState.Clear();
-            ModelState.AddFailures(nameof(Input), validation.Errors, t);
+            ModelState.AddFailures(nameof(Input), outcome.Failures, t);
             return Page();
         }
 
-        var plan = workflows.StartPlan(Committee, input.Title!, User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
-        db.Plans.Add(plan);
-        using (await writes.EnterAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-        }
         TempData[nameof(EditPlanModel.Status)] = t["New.Created"].Value;
         return RedirectToPage("/Plans/EditPlan", new { id = plan.Id });
     }

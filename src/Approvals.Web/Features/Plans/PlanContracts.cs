@@ -8,22 +8,30 @@ namespace Approvals.Web.Features.Plans;
 
 public sealed record PlanInput(string? Committee, string? Title, List<ObjectiveInput>? Objectives)
 {
-    /// <summary>The content as stored: texts cleaned by <see cref="TextRules.Clean"/>, a goal number without its trailing dot.</summary>
+    /// <summary>
+    /// The content as stored: texts cleaned by <see cref="TextRules.Clean"/>, a goal number without its trailing dot.
+    /// Ids are kept as they are (a missing or empty one marks a new item, which gets an id when saved); the validator
+    /// has refused malformed and repeated ones, and <see cref="ContentIds.Unknown"/> ids the plan does not have.
+    /// </summary>
     public PlanContent ToContent() => new(
         (Objectives ?? []).Select(o => new Objective(
             TextRules.Clean(o.Title),
             (o.Goals ?? []).Select(g => new ResultGoal(
                 TextRules.TrimInvisible(TextRules.Clean(g.Number).TrimEnd('.')),
                 TextRules.Clean(g.Text),
-                (g.Indicators ?? []).Select(i => new Indicator(TextRules.Clean(i.Text))).ToList(),
-                (g.Activities ?? []).Select(a => new Activity(TextRules.Clean(a.Text))).ToList())).ToList())).ToList());
+                (g.Indicators ?? []).Select(i => new Indicator(TextRules.Clean(i.Text)) { Id = i.Id ?? "" }).ToList(),
+                (g.Activities ?? []).Select(a => new Activity(TextRules.Clean(a.Text)) { Id = a.Id ?? "" }).ToList()) { Id = g.Id ?? "" }).ToList())
+        { Id = o.Id ?? "" }).ToList());
 }
 
-public sealed record ObjectiveInput(string? Title, List<GoalInput>? Goals);
+/// <summary>An objective as sent; <see cref="Id"/> is the one GET returned, or left out for a new objective.</summary>
+public sealed record ObjectiveInput(string? Title, List<GoalInput>? Goals, string? Id = null);
 
-public sealed record GoalInput(string? Number, string? Text, List<TextInput>? Indicators, List<TextInput>? Activities);
+/// <summary>A goal as sent; <see cref="Id"/> is the one GET returned (kept when the goal is moved or renumbered), or left out for a new goal.</summary>
+public sealed record GoalInput(string? Number, string? Text, List<TextInput>? Indicators, List<TextInput>? Activities, string? Id = null);
 
-public sealed record TextInput(string? Text);
+/// <summary>An indicator or activity as sent; <see cref="Id"/> as for goals.</summary>
+public sealed record TextInput(string? Text, string? Id = null);
 
 public sealed record PlanResponse(
     Guid Id,
@@ -59,20 +67,26 @@ public sealed record PlanResponse(
         plan.ErrorCount,
         plan.WarningCount,
         ETags.For(plan),
-        plan.Content.Objectives.Select(o => new ObjectiveResponse(
-            o.Title,
-            o.Goals.Select(g => new GoalResponse(
-                g.Number,
-                g.Text,
-                g.Indicators.Select(i => new TextResponse(i.Text)).ToList(),
-                g.Activities.Select(a => new TextResponse(a.Text)).ToList())).ToList())).ToList());
+        ObjectiveResponse.From(plan.Content));
 }
 
-public sealed record ObjectiveResponse(string Title, IReadOnlyList<GoalResponse> Goals);
+/// <summary>An objective with its id, stable within the plan (see <see cref="ContentIds"/>).</summary>
+public sealed record ObjectiveResponse(string Id, string Title, IReadOnlyList<GoalResponse> Goals)
+{
+    public static IReadOnlyList<ObjectiveResponse> From(PlanContent content) => content.Objectives.Select(o => new ObjectiveResponse(
+        o.Id,
+        o.Title,
+        o.Goals.Select(g => new GoalResponse(
+            g.Id,
+            g.Number,
+            g.Text,
+            g.Indicators.Select(i => new TextResponse(i.Id, i.Text)).ToList(),
+            g.Activities.Select(a => new TextResponse(a.Id, a.Text)).ToList())).ToList())).ToList();
+}
 
-public sealed record GoalResponse(string Number, string Text, IReadOnlyList<TextResponse> Indicators, IReadOnlyList<TextResponse> Activities);
+public sealed record GoalResponse(string Id, string Number, string Text, IReadOnlyList<TextResponse> Indicators, IReadOnlyList<TextResponse> Activities);
 
-public sealed record TextResponse(string Text);
+public sealed record TextResponse(string Id, string Text);
 
 public sealed record PlanSummary(
     Guid Id,

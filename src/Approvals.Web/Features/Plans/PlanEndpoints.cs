@@ -11,6 +11,8 @@ namespace Approvals.Web.Features.Plans;
 
 public static class PlanEndpoints
 {
+    public static void AddPlans(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanDrafts>();
+
     public static void MapPlans(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/plans").WithTags("Plans");
@@ -50,6 +52,12 @@ public static class PlanEndpoints
             query = query.Where(p => p.Stage == stageId);
         }
 
+        if (!http.User.HasAnyRole())
+        {
+            // An account without a role (a new one, or one whose roles were taken away) reads no plan.
+            return TypedResults.Ok(new PlanPage([], 0, request.Page, request.PageSize));
+        }
+
         if (http.User.IsOnlySecretary())
         {
             var own = http.User.CommitteeCode();
@@ -77,20 +85,13 @@ public static class PlanEndpoints
         return TypedResults.Ok(PlanResponse.From(plan));
     }
 
-    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult>> Create(
-        PlanInput input, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, WriteGate writes, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult, ValidationProblem>> Create(
+        PlanInput input, HttpContext http, PlanDrafts drafts, CancellationToken ct)
     {
-        var committee = Committee.Find(input.Committee)!;
-        if (!http.User.CanWrite(committee.Code))
+        var outcome = await drafts.StartAsync(http.User, input, ct);
+        if (outcome.Plan is not { } plan)
         {
-            return Problems.Forbidden($"You can start plans only for your own committee, not for {committee.Name}.");
-        }
-
-        var plan = workflows.StartPlan(committee, input.Title!, http.User.Id(), input.ToContent(), clock.GetUtcNow().UtcDateTime);
-        db.Plans.Add(plan);
-        using (await writes.EnterAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
+            return outcome.Forbidden is { } forbidden ? Problems.Forbidden(forbidden) : Problems.Validation(outcome.Failures);
         }
 
         http.Response.Headers.ETag = ETags.For(plan);
@@ -129,9 +130,16 @@ public static class PlanEndpoints
             return Problems.PreconditionFailed("Someone else changed the plan after you read it. Fetch it again, reapply your changes and save.");
         }
 
+        var content = input.ToContent();
+        if (ContentIds.Unknown(plan.Content, content) is [var unknown, ..])
+        {
+            return Problems.Validation(unknown.Path,
+                $"The plan has no {unknown.KindName} with id '{unknown.Id}'. Send the ids GET /api/plans/{id} returned, and leave the id out for a new {unknown.KindName}.");
+        }
+
         try
         {
-            plan.Edit(input.Title!, input.ToContent(), workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
+            plan.Edit(http.User.Id(), input.Title!, content, workflows.IsEditable(plan), clock.GetUtcNow().UtcDateTime);
             using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);

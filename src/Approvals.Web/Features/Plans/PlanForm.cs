@@ -5,7 +5,9 @@ namespace Approvals.Web.Features.Plans;
 /// <summary>
 /// The edit page's form: the plan's tree as posted by the browser, with the same property names as
 /// <see cref="PlanInput"/> so the API's validator reports on the same field paths. Structural edits
-/// (add, remove, move) change the form only; nothing is stored until the user saves.
+/// (add, remove, move) change the form only; nothing is stored until the user saves. Every item carries its id
+/// through each post (a hidden field), so a goal moved or renumbered is still the same goal when saved, and keeps
+/// its comments; new items have no id until the save gives them one.
 /// </summary>
 public sealed class PlanForm
 {
@@ -18,13 +20,15 @@ public sealed class PlanForm
         Title = plan.Title,
         Objectives = plan.Content.Objectives.Select(o => new ObjectiveForm
         {
+            Id = o.Id,
             Title = o.Title,
             Goals = o.Goals.Select(g => new GoalForm
             {
+                Id = g.Id,
                 Number = g.Number,
                 Text = g.Text,
-                Indicators = g.Indicators.Select(i => new TextForm { Text = i.Text }).ToList(),
-                Activities = g.Activities.Select(a => new TextForm { Text = a.Text }).ToList(),
+                Indicators = g.Indicators.Select(i => new TextForm { Id = i.Id, Text = i.Text }).ToList(),
+                Activities = g.Activities.Select(a => new TextForm { Id = a.Id, Text = a.Text }).ToList(),
             }).ToList(),
         }).ToList(),
     };
@@ -37,8 +41,10 @@ public sealed class PlanForm
             o.Goals.Select(g => new GoalInput(
                 g.Number,
                 g.Text,
-                g.Indicators.Select(i => new TextInput(i.Text)).ToList(),
-                g.Activities.Select(a => new TextInput(a.Text)).ToList())).ToList())).ToList());
+                g.Indicators.Select(i => new TextInput(i.Text, i.Id)).ToList(),
+                g.Activities.Select(a => new TextInput(a.Text, a.Id)).ToList(),
+                g.Id)).ToList(),
+            o.Id)).ToList());
 
     public bool AddObjective()
     {
@@ -131,6 +137,8 @@ public sealed class PlanForm
 
 public sealed class ObjectiveForm
 {
+    public string? Id { get; set; }
+
     public string? Title { get; set; }
 
     public List<GoalForm> Goals { get; set; } = [];
@@ -138,6 +146,8 @@ public sealed class ObjectiveForm
 
 public sealed class GoalForm
 {
+    public string? Id { get; set; }
+
     public string? Number { get; set; }
 
     public string? Text { get; set; }
@@ -149,6 +159,8 @@ public sealed class GoalForm
 
 public sealed class TextForm
 {
+    public string? Id { get; set; }
+
     public string? Text { get; set; }
 }
 

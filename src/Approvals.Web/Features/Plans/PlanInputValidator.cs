@@ -13,6 +13,9 @@ internal sealed class PlanInputValidator : AbstractValidator<PlanInput>
 {
     public const string PlanTooLargeCode = "PlanTooLarge";
 
+    private static readonly string IdMessage =
+        $"An id is 1 to {ContentIds.MaxLength} characters: lower-case letters, digits and dashes, as GET returned it. Leave it out for a new item.";
+
     public PlanInputValidator()
     {
         RuleFor(p => p.Committee)
@@ -44,6 +47,7 @@ internal sealed class PlanInputValidator : AbstractValidator<PlanInput>
 
         RuleForEach(p => p.Objectives).NotNull().WithMessage("An objective may not be null.").ChildRules(objective =>
         {
+            objective.RuleFor(o => o.Id).Must(ContentIds.IsWellFormed).When(o => !ContentIds.IsMissing(o.Id)).WithMessage(IdMessage);
             objective.RuleFor(o => o.Title).MaximumLength(PlanLimits.MaxObjectiveTitleLength)
                 .WithMessage($"An objective's title may be at most {PlanLimits.MaxObjectiveTitleLength} characters.");
             objective.RuleFor(o => o.Goals)
@@ -52,6 +56,7 @@ internal sealed class PlanInputValidator : AbstractValidator<PlanInput>
                 .WithMessage($"An objective may have at most {PlanLimits.MaxGoalsPerObjective} goals.");
             objective.RuleForEach(o => o.Goals).NotNull().WithMessage("A goal may not be null.").ChildRules(goal =>
             {
+                goal.RuleFor(g => g.Id).Must(ContentIds.IsWellFormed).When(g => !ContentIds.IsMissing(g.Id)).WithMessage(IdMessage);
                 goal.RuleFor(g => g.Number).MaximumLength(PlanLimits.MaxGoalNumberLength)
                     .WithMessage($"A goal number may be at most {PlanLimits.MaxGoalNumberLength} characters.");
                 goal.RuleFor(g => g.Text).MaximumLength(PlanLimits.MaxGoalTextLength)
@@ -61,12 +66,35 @@ internal sealed class PlanInputValidator : AbstractValidator<PlanInput>
                 goal.RuleFor(g => g.Activities).Must(a => a is null || a.Count <= PlanLimits.MaxItemsPerGoal)
                     .WithMessage($"A goal may have at most {PlanLimits.MaxItemsPerGoal} activities.");
                 goal.RuleForEach(g => g.Indicators).NotNull().WithMessage("An indicator may not be null; send {\"text\": \"...\"}.")
-                    .ChildRules(i => i.RuleFor(x => x.Text).MaximumLength(PlanLimits.MaxItemLength)
-                        .WithMessage($"An indicator may be at most {PlanLimits.MaxItemLength} characters."));
+                    .ChildRules(i =>
+                    {
+                        i.RuleFor(x => x.Text).MaximumLength(PlanLimits.MaxItemLength).WithMessage($"An indicator may be at most {PlanLimits.MaxItemLength} characters.");
+                        i.RuleFor(x => x.Id).Must(ContentIds.IsWellFormed).When(x => !ContentIds.IsMissing(x.Id)).WithMessage(IdMessage);
+                    });
                 goal.RuleForEach(g => g.Activities).NotNull().WithMessage("An activity may not be null; send {\"text\": \"...\"}.")
-                    .ChildRules(a => a.RuleFor(x => x.Text).MaximumLength(PlanLimits.MaxItemLength)
-                        .WithMessage($"An activity may be at most {PlanLimits.MaxItemLength} characters."));
+                    .ChildRules(a =>
+                    {
+                        a.RuleFor(x => x.Text).MaximumLength(PlanLimits.MaxItemLength).WithMessage($"An activity may be at most {PlanLimits.MaxItemLength} characters.");
+                        a.RuleFor(x => x.Id).Must(ContentIds.IsWellFormed).When(x => !ContentIds.IsMissing(x.Id)).WithMessage(IdMessage);
+                    });
             });
+        });
+
+        // An id names one item: a repeat would make comments and comparisons ambiguous. (Ids the plan does not have are
+        // refused where the plan is at hand, by PlanEndpoints and the edit page.)
+        RuleFor(p => p).Custom((input, context) =>
+        {
+            if (input.Objectives is null || input.Objectives.Any(o => o?.Goals is null || o.Goals.Any(g => g is null) ||
+                    o.Goals.Any(g => g!.Indicators?.Any(i => i is null) == true || g.Activities?.Any(a => a is null) == true)))
+            {
+                return; // reported by the rules above
+            }
+
+            foreach (var duplicate in ContentIds.Duplicates(input.ToContent()))
+            {
+                context.AddFailure(duplicate.Path,
+                    $"The id '{duplicate.Id}' is used by more than one item of the plan. Each objective, goal, indicator and activity keeps its own id; leave the id out for a new item.");
+            }
         });
     }
 }

@@ -1,7 +1,10 @@
 using Approvals.Core.Plans;
+using Approvals.Core.Review;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Changes;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Ui;
 using FluentValidation;
@@ -16,12 +19,16 @@ namespace Approvals.Web.Features.Plans;
 /// The plan, its stage and history, and the workflow actions the user may take on it now. An action is taken
 /// through <see cref="PlanTransitions"/>, the same code path as <c>POST /api/plans/{id}/transitions</c>, on the
 /// version of the plan the page showed: when someone else acted first, nothing is changed and the page says so.
+/// Review comments are shown beside their goals, with forms to comment, reply, mark answered and resolve, through
+/// <see cref="PlanComments"/> (the API's code path). Reviewers see what changed since the revision they last acted on.
 /// </summary>
 public sealed class ViewPlanModel(
     ApprovalsDbContext db,
     WorkflowRuntime workflows,
     PlanTransitions transitions,
+    PlanComments comments,
     IValidator<TransitionRequest> validator,
+    IValidator<ReplyRequest> textValidator,
     IStringLocalizer<UiText> t)
     : PageModel
 {
@@ -34,6 +41,16 @@ public sealed class ViewPlanModel(
     public IReadOnlyList<JournalEntry> History { get; private set; } = [];
 
     public IReadOnlyList<ActionOption> Actions { get; private set; } = [];
+
+    public CommentBoard Comments { get; private set; } = null!;
+
+    /// <summary>What changed since revision <see cref="ChangesFrom"/>, when the page compares; null otherwise.</summary>
+    public PlanChanges? Changes { get; private set; }
+
+    public int? ChangesFrom { get; private set; }
+
+    /// <summary>The submitted revisions the page can compare the plan with (not the one it is now).</summary>
+    public IReadOnlyList<int> ComparableRevisions { get; private set; } = [];
 
     public bool CanEdit => User.CanWrite(Plan.CommitteeCode) && workflows.IsEditable(Plan);
 
@@ -51,8 +68,23 @@ public sealed class ViewPlanModel(
 
     public string? CommentError { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
-        await Load(id, ct) ?? Page();
+    /// <param name="fra">The revision to show changes since; by default the one the user last acted on, if the plan has changed since.</param>
+    public async Task<IActionResult> OnGetAsync(Guid id, int? fra, CancellationToken ct) =>
+        await Load(id, ct, fra) ?? Page();
+
+    public Task<IActionResult> OnPostCommentAsync(Guid id, string? objective, string? goal, string? indicator, string? text, CancellationToken ct) =>
+        Comment(id, CommentBoard.NewFormKey(goal), text,
+            () => comments.WriteAsync(id, User, goal is null ? CommentAnchor.WholePlan : new CommentAnchor(objective, goal, string.IsNullOrEmpty(indicator) ? null : indicator), text!, ct),
+            "Comments.Written", ct);
+
+    public Task<IActionResult> OnPostReplyAsync(Guid id, Guid commentId, string? text, CancellationToken ct) =>
+        Comment(id, CommentBoard.ReplyFormKey(commentId), text, () => comments.ReplyAsync(id, commentId, User, text!, ct), "Comments.Replied", ct);
+
+    public Task<IActionResult> OnPostAnsweredAsync(Guid id, Guid commentId, CancellationToken ct) =>
+        Comment(id, null, null, () => comments.MarkAnsweredAsync(id, commentId, User, ct), "Comments.AnsweredDone", ct);
+
+    public Task<IActionResult> OnPostResolveAsync(Guid id, Guid commentId, CancellationToken ct) =>
+        Comment(id, null, null, () => comments.ResolveAsync(id, commentId, User, ct), "Comments.ResolvedDone", ct);
 
     public async Task<IActionResult> OnPostTakeAsync(Guid id, string? actionId, string? comment, Guid token, CancellationToken ct)
     {
@@ -105,9 +137,67 @@ public sealed class ViewPlanModel(
         {
             (TransitionStatus.Stale or TransitionStatus.LostRace or TransitionStatus.VersionMissing, _) => (t["Actions.Raced"].Value, StatusCodes.Status409Conflict),
             (_, RefusalReason.GuardsUnmet) => (t["Actions.Blocked"].Value, StatusCodes.Status422UnprocessableEntity),
-            (_, RefusalReason.OwnSubmission) => (t["Guard.four-eyes"].Value, StatusCodes.Status403Forbidden),
+            (_, RefusalReason.FourEyes) => (FourEyesProblem(outcome.Refusal!), StatusCodes.Status403Forbidden),
             _ => (t["Actions.NotPossible"].Value, StatusCodes.Status409Conflict),
         };
+        return Page();
+    }
+
+    /// <summary>
+    /// A comment form's post: its text checked by the API's rules, then the change through <see cref="PlanComments"/>.
+    /// Done: back to the comment on the page. Refused: the page again, with the reason beside the form or at the top.
+    /// </summary>
+    private async Task<IActionResult> Comment(
+        Guid id, string? formKey, string? text, Func<Task<CommentOutcome>> change, string doneText, CancellationToken ct)
+    {
+        if (formKey is not null && (await textValidator.ValidateAsync(new ReplyRequest(text), ct)).Errors is [var failure, ..])
+        {
+            var error = failure.ErrorCode == "MaximumLengthValidator"
+                ? t["Validation.MaxLength", CommentRules.MaxTextLength, text?.Length ?? 0].Value
+                : t["Comments.TextRequired"].Value;
+            return await RedisplayComment(id, new PostedCommentForm(formKey, text, error), StatusCodes.Status400BadRequest, ct);
+        }
+
+        var outcome = await change();
+        switch (outcome.Status)
+        {
+            case CommentStatusCode.Done:
+                Status = t[doneText];
+                return RedirectToPage("/Plans/ViewPlan", null, new { id }, CommentBoard.Anchor(outcome.Comment!.Id));
+            case CommentStatusCode.NotFound:
+                return NotFound();
+            case CommentStatusCode.Unreadable:
+                return StatusCode(StatusCodes.Status403Forbidden);
+            case CommentStatusCode.Conflict:
+                return await RedisplayComment(id, null, StatusCodes.Status409Conflict, ct, t["Comments.Conflict"]);
+        }
+
+        var (message, status) = outcome.Refusal!.Reason switch
+        {
+            CommentRefusalReason.NotAllowed => (null, StatusCodes.Status403Forbidden),
+            CommentRefusalReason.UnknownAnchor => (t["Comments.Refused.Anchor"].Value, StatusCodes.Status400BadRequest),
+            CommentRefusalReason.Resolved => (t["Comments.Refused.Resolved"].Value, StatusCodes.Status409Conflict),
+            CommentRefusalReason.LimitReached => (t["Comments.Refused.Limit"].Value, StatusCodes.Status409Conflict),
+            _ => (t["Comments.Refused.WrongStage"].Value, StatusCodes.Status409Conflict),
+        };
+        if (message is null)
+        {
+            return StatusCode(status);
+        }
+
+        return await RedisplayComment(id, formKey is null ? null : new PostedCommentForm(formKey, text, message), status, ct, formKey is null ? message : null);
+    }
+
+    private async Task<IActionResult> RedisplayComment(Guid id, PostedCommentForm? posted, int status, CancellationToken ct, string? problem = null)
+    {
+        if (await Load(id, ct) is { } refusal)
+        {
+            return refusal;
+        }
+
+        Comments.Posted = posted;
+        Problem = problem;
+        Response.StatusCode = status;
         return Page();
     }
 
@@ -122,7 +212,7 @@ public sealed class ViewPlanModel(
         return Page();
     }
 
-    private async Task<IActionResult?> Load(Guid id, CancellationToken ct)
+    private async Task<IActionResult?> Load(Guid id, CancellationToken ct, int? changesFrom = null)
     {
         var (plan, refusal) = await this.Read(db, id, ct);
         if (plan is null)
@@ -134,8 +224,35 @@ public sealed class ViewPlanModel(
         Workflow = workflows.DefinitionOf(plan);
         Flags = PlanFlagIndex.Of(plan.Content);
         History = await db.Journal.AsNoTracking().Where(j => j.PlanId == id).OrderBy(j => j.Id).ToListAsync(ct);
-        Actions = await workflows.ActionsFor(plan, User.ToActor());
+        var actor = User.ToActor();
+        var all = await PlanComments.ListAsync(db, id, null, ct);
+        Comments = new CommentBoard(Workflow, plan, actor, all, plan.Content);
+        var open = all.Where(c => c.Status == CommentStatus.Open).Select(c => c.ToOpen()).ToList();
+        Actions = await workflows.ActionsFor(new GuardContext(plan, open), actor);
+        await LoadChanges(plan, actor, changesFrom, ct);
         return null;
+    }
+
+    /// <summary>The rule, then what in particular stands in the user's way ("Du har selv indsendt udgave 2.").</summary>
+    private string FourEyesProblem(TransitionRefusedException refusal) => string.Join(" ",
+        refusal.UnmetGuards.SelectMany(g => g.Findings.Select(f => UiExtensions.IsEnglish ? f.Message : f.MessageDa))
+            .Prepend(t["Guard.four-eyes"].Value));
+
+    // A reviewer returning to a plan sees what changed since the revision they last approved or returned; anyone may
+    // pick another submitted revision to compare with.
+    private async Task LoadChanges(Plan plan, WorkflowActor actor, int? requested, CancellationToken ct)
+    {
+        ComparableRevisions = (await PlanVersions.SubmittedAsync(db, plan.Id, ct)).Where(n => n != plan.Revision).ToList();
+        var lastActed = History.LastOrDefault(j => j.ActorId == actor.Id && j.FromStage != Workflow.InitialStage)?.Revision;
+        var from = requested ?? (lastActed < plan.Revision ? lastActed : null);
+        if (from is not { } number || !ComparableRevisions.Contains(number))
+        {
+            return;
+        }
+
+        var revision = await PlanVersions.RevisionAsync(db, plan.Id, number, ct);
+        ChangesFrom = number;
+        Changes = PlanComparison.Compare(revision!.Content, plan.Content);
     }
 
     private static string Named(LocalizedText? name, string fallback) => name?.InUiLanguage() ?? fallback;

@@ -3,6 +3,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Plans;
 using Microsoft.EntityFrameworkCore;
 
@@ -72,10 +73,11 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         }
 
         var token = plan.ConcurrencyToken;
+        var context = await PlanComments.GuardContextAsync(db, plan, ct);
         TransitionResult result;
         try
         {
-            result = workflows.Take(plan, user.ToActor(), action, comment, clock.GetUtcNow().UtcDateTime);
+            result = workflows.Take(context, user.ToActor(), action, comment, clock.GetUtcNow().UtcDateTime);
         }
         catch (TransitionRefusedException e)
         {

@@ -78,13 +78,7 @@ public sealed record RevisionResponse(
 {
     public static RevisionResponse From(PlanRevision r) => new(
         r.PlanId, r.Number, r.Title, r.SubmittedBy, DateTime.SpecifyKind(r.SubmittedUtc, DateTimeKind.Utc),
-        r.Content.Objectives.Select(o => new ObjectiveResponse(
-            o.Title,
-            o.Goals.Select(g => new GoalResponse(
-                g.Number,
-                g.Text,
-                g.Indicators.Select(i => new TextResponse(i.Text)).ToList(),
-                g.Activities.Select(a => new TextResponse(a.Text)).ToList())).ToList())).ToList());
+        ObjectiveResponse.From(r.Content));
 }
 
 internal static class WorkflowActors

@@ -2,6 +2,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +37,7 @@ public static class ReviewEndpoints
         var entered = await db.Journal.Where(j => j.PlanId == id).OrderByDescending(j => j.Id).Select(j => (DateTime?)j.AtUtc).FirstOrDefaultAsync(ct)
             ?? plan!.CreatedUtc;
         entered = DateTime.SpecifyKind(entered, DateTimeKind.Utc);
-        var options = await workflows.ActionsFor(plan!, http.User.ToActor());
+        var options = await workflows.ActionsFor(await PlanComments.GuardContextAsync(db, plan!, ct), http.User.ToActor());
 
         http.Response.Headers.ETag = ETags.For(plan!);
         return TypedResults.Ok(new PlanActionsResponse(

@@ -24,7 +24,7 @@ public sealed class ErrorModel : PageModel
     public void OnPost(int code) => Show(code);
 
     /// <summary>The resource key part for a status: its own texts for the common ones, a general text otherwise.</summary>
-    public static string TextKey(int code) => code is 400 or 403 or 404 or 409 or 500 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Other";
+    public static string TextKey(int code) => code is 400 or 403 or 404 or 409 or 429 or 500 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Other";
 
     private void Show(int code)
     {

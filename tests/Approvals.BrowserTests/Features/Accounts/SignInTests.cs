@@ -41,7 +41,7 @@ public sealed class SignInTests(BrowserApp app)
         await page.GetByLabel("Adgangskode").FillAsync("ikke-adgangskoden");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log ind", Exact = true }).ClickAsync();
 
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("E-mailadressen eller adgangskoden er forkert.");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Du kunne ikke logges ind: e-mailadressen eller adgangskoden er forkert");
         await page.GotoAsync("/");
         Assert.Contains("/log-ind", page.Url);
     }

@@ -5,6 +5,7 @@ using Approvals.Persistence;
 using Approvals.Tests.Features.Review;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Home;
 using Approvals.Web.Features.Review;
 using Microsoft.AspNetCore.Identity;
@@ -49,11 +50,12 @@ public sealed class MyTasksTests(ReviewApp app) : IClassFixture<ReviewApp>
             var workflows = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
             var user = await PrincipalOf(scope.ServiceProvider, email);
 
-            var filtered = await MyTasks.For(db.Plans.AsNoTracking(), user, workflows).Select(p => p.Id).ToListAsync();
+            var filtered = await (await MyTasks.ForAsync(db.Plans.AsNoTracking(), user, workflows, default)).Select(p => p.Id).ToListAsync();
             var expected = new List<Guid>();
+            var comments = await PlanComments.OpenByPlanAsync(db, db.Plans, default);
             foreach (var plan in await db.Plans.AsNoTracking().ToListAsync())
             {
-                if (user.CanRead(plan.CommitteeCode) && (await workflows.ActionsFor(plan, user.ToActor()))
+                if (user.CanRead(plan.CommitteeCode) && (await workflows.ActionsFor(new GuardContext(plan, comments[plan.Id].ToList()), user.ToActor()))
                         .Any(o => o.Allowed || o.Blocked.All(b => WorkflowGuards.Find(b.Guard) is not null)))
                 {
                     expected.Add(plan.Id);
@@ -75,8 +77,8 @@ public sealed class MyTasksTests(ReviewApp app) : IClassFixture<ReviewApp>
     {
         await using var scope = app.Services.CreateAsyncScope();
         var user = await PrincipalOf(scope.ServiceProvider, email);
-        return await MyTasks.For(scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>().Plans, user, scope.ServiceProvider.GetRequiredService<WorkflowRuntime>())
-            .Select(p => p.Id).ToListAsync();
+        var tasks = await MyTasks.ForAsync(scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>().Plans, user, scope.ServiceProvider.GetRequiredService<WorkflowRuntime>(), default);
+        return await tasks.Select(p => p.Id).ToListAsync();
     }
 
     private static async Task<System.Security.Claims.ClaimsPrincipal> PrincipalOf(IServiceProvider services, string email)

@@ -203,8 +203,8 @@ public sealed class PlanApiTests(ApprovalsApp app)
         {
             var a = await first.Plans.SingleAsync(p => p.Id == created.Id);
             var b = await second.Plans.SingleAsync(p => p.Id == created.Id);
-            a.Edit("Skrevet af A", a.Content, stageIsEditable: true, DateTime.UtcNow);
-            b.Edit("Skrevet af B", b.Content, stageIsEditable: true, DateTime.UtcNow);
+            a.Edit(a.OwnerId, "Skrevet af A", a.Content, stageIsEditable: true, DateTime.UtcNow);
+            b.Edit(b.OwnerId, "Skrevet af B", b.Content, stageIsEditable: true, DateTime.UtcNow);
             await first.SaveChangesAsync();
             return await Record.ExceptionAsync(() => second.SaveChangesAsync());
         }));

@@ -147,9 +147,11 @@ public sealed partial class WebUiTests(ApprovalsApp app)
             .. Approvals.Core.Workflow.WorkflowGuards.Names.Select(g => $"Guard.{g}"),
             "Guard.four-eyes",
             .. new[] { Approvals.Core.Flags.FlagCodes.IndicatorMissing, Approvals.Core.Flags.FlagCodes.IndicatorPlaceholder }.Select(c => $"FlagCode.{c}"),
-            .. new[] { "400", "403", "404", "409", "500", "Other" }.SelectMany(c => new[] { $"Status.{c}.Title", $"Status.{c}.Text" }),
+            .. new[] { "400", "403", "404", "409", "429", "500", "Other" }.SelectMany(c => new[] { $"Status.{c}.Title", $"Status.{c}.Text" }),
             .. new[] { "submit", "approve", "return" }.Select(a => $"Action.{a}"),
             "Edit.IndicatorN", "Edit.ActivityN",
+            .. Enum.GetNames<Approvals.Core.Review.CommentStatus>().Select(s => $"Comments.Status.{s}"),
+            "Comments.Written", "Comments.Replied", "Comments.AnsweredDone", "Comments.ResolvedDone",
         ];
         var missingDynamic = dynamic.Where(k => !danish.Contains(k)).ToList();
         Assert.True(missingDynamic.Count == 0, "Texts missing from UiText.resx: " + string.Join(", ", missingDynamic));

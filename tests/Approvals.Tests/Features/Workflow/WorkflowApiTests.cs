@@ -31,7 +31,7 @@ public sealed class WorkflowApiTests(ApprovalsApp app)
         Assert.Equal(5, v1.Stages.Count);
         Assert.Equal(30, v1.Stages.Single(s => s.Id == Stages.CouncilApproval).DueDays);
         Assert.Contains(v1.Transitions, t => t.Action == "return" && t.CommentRequired && t.From.SequenceEqual([Stages.AdministrativeReview]));
-        Assert.Equal(["no-errors-except-indicators", "indicators-complete"], v1.Guards.Select(g => g.Name));
+        Assert.Equal(["no-errors-except-indicators", "comments-answered", "indicators-complete"], v1.Guards.Select(g => g.Name));
     }
 
     [Fact]

@@ -1,0 +1,22 @@
+namespace Approvals.Persistence.Postgres;
+
+/// <summary>Hand-written data SQL of the migration FourEyesParticipants, kept apart so the migration can be regenerated.</summary>
+public static class FourEyesData
+{
+    /// <summary>
+    /// Fills the four-eyes columns of plans stored before them. Edits were not recorded then, so a plan's authors are
+    /// its owner and everyone who submitted one of its revisions; the current revision's approvers are those whose
+    /// journal entries moved it between two review stages ('draft' is the committee-plan workflow's initial stage).
+    /// </summary>
+    public const string FillParticipants = """
+        UPDATE "Plans" p SET
+          "ContentAuthors" = (
+            SELECT COALESCE(json_agg(a."Author" ORDER BY a."Author"), '[]')::text FROM (
+              SELECT p."OwnerId" AS "Author"
+              UNION
+              SELECT r."SubmittedBy" FROM "PlanRevisions" r WHERE r."PlanId" = p."Id") a),
+          "RevisionApprovers" = (
+            SELECT COALESCE(json_agg(DISTINCT j."ActorId"), '[]')::text FROM "Journal" j
+            WHERE j."PlanId" = p."Id" AND j."Revision" = p."Revision" AND j."FromStage" <> 'draft' AND j."ToStage" <> 'draft');
+        """;
+}
