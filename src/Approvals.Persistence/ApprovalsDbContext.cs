@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Approvals.Core.Flags;
 using Approvals.Core.Plans;
+using Approvals.Core.Workflow;
 using Approvals.Core.Review;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -60,10 +61,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
     {
         base.OnModelCreating(builder);
 
+        // Every bounded column holds the longest value the app can write into it, from the limit it comes from
+        // (StoredLengthTests checks each one): PostgreSQL refuses a longer value, SQLite would not notice.
         builder.Entity<AppUser>(b =>
         {
-            b.Property(u => u.DisplayName).HasMaxLength(200);
-            b.Property(u => u.CommitteeCode).HasMaxLength(8);
+            b.Property(u => u.DisplayName).HasMaxLength(AppUser.MaxDisplayNameLength);
+            b.Property(u => u.CommitteeCode).HasMaxLength(Committee.MaxCodeLength);
             b.Ignore(u => u.Active);
         });
 
@@ -71,7 +74,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("AccountSessions");
             b.HasKey(s => s.Id);
-            b.Property(s => s.UserId).HasMaxLength(64);
+            b.Property(s => s.UserId).HasMaxLength(AppUser.MaxIdLength);
             b.Property(s => s.Scheme).HasMaxLength(64);
             b.Property(s => s.Method).HasMaxLength(32);
             b.Property(s => s.SecurityStamp).HasMaxLength(64);
@@ -83,9 +86,9 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Invitations");
             b.HasKey(i => i.Id);
-            b.Property(i => i.UserId).HasMaxLength(64);
+            b.Property(i => i.UserId).HasMaxLength(AppUser.MaxIdLength);
             b.Property(i => i.TokenHash).HasMaxLength(64);
-            b.Property(i => i.CreatedById).HasMaxLength(64);
+            b.Property(i => i.CreatedById).HasMaxLength(AppUser.MaxIdLength);
             // Redeeming and revoking both write UsedUtc/RevokedUtc: whichever saves second finds them changed and fails.
             b.Property(i => i.UsedUtc).IsConcurrencyToken();
             b.Property(i => i.RevokedUtc).IsConcurrencyToken();
@@ -97,10 +100,10 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("AccountChanges");
             b.HasKey(c => c.Id);
-            b.Property(c => c.UserId).HasMaxLength(64);
+            b.Property(c => c.UserId).HasMaxLength(AppUser.MaxIdLength);
             b.Property(c => c.Action).HasMaxLength(32);
-            b.Property(c => c.ActorId).HasMaxLength(64);
-            b.Property(c => c.ActorName).HasMaxLength(200);
+            b.Property(c => c.ActorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(c => c.ActorName).HasMaxLength(AppUser.MaxActorNameLength);
             b.Property(c => c.Before).HasMaxLength(4000);
             b.Property(c => c.After).HasMaxLength(4000);
             b.HasIndex(c => c.UserId);
@@ -111,12 +114,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         builder.Entity<Plan>(b =>
         {
             b.HasKey(p => p.Id);
-            b.Property(p => p.CommitteeCode).HasMaxLength(8);
-            b.Property(p => p.Title).HasMaxLength(300);
-            b.Property(p => p.OwnerId).HasMaxLength(64);
-            b.Property(p => p.Stage).HasMaxLength(64);
-            b.Property(p => p.WorkflowId).HasMaxLength(64);
-            b.Property(p => p.SubmittedBy).HasMaxLength(64);
+            b.Property(p => p.CommitteeCode).HasMaxLength(Committee.MaxCodeLength);
+            b.Property(p => p.Title).HasMaxLength(Plan.MaxTitleLength);
+            b.Property(p => p.OwnerId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(p => p.Stage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(p => p.WorkflowId).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(p => p.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
             b.Property(p => p.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
@@ -139,8 +142,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("PlanRevisions");
             b.HasKey(r => new { r.PlanId, r.Number });
-            b.Property(r => r.Title).HasMaxLength(300);
-            b.Property(r => r.SubmittedBy).HasMaxLength(64);
+            b.Property(r => r.Title).HasMaxLength(Plan.MaxTitleLength);
+            b.Property(r => r.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(r => r.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
         });
 
@@ -151,18 +154,18 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("PlanComments");
             b.HasKey(c => c.Id);
-            b.Property(c => c.Stage).HasMaxLength(64);
+            b.Property(c => c.Stage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
             b.Property(c => c.ObjectiveId).HasMaxLength(ContentIds.MaxLength);
             b.Property(c => c.GoalId).HasMaxLength(ContentIds.MaxLength);
             b.Property(c => c.IndicatorId).HasMaxLength(ContentIds.MaxLength);
             b.Property(c => c.GoalNumber).HasMaxLength(20);
             b.Property(c => c.GoalExcerpt).HasMaxLength(Excerpt.SnapshotLength);
             b.Property(c => c.IndicatorExcerpt).HasMaxLength(Excerpt.SnapshotLength);
-            b.Property(c => c.AuthorId).HasMaxLength(64);
-            b.Property(c => c.AuthorName).HasMaxLength(200);
+            b.Property(c => c.AuthorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(c => c.AuthorName).HasMaxLength(AppUser.MaxActorNameLength);
             b.Property(c => c.Text).HasMaxLength(CommentRules.MaxTextLength);
             b.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
-            b.Property(c => c.StatusChangedBy).HasMaxLength(64);
+            b.Property(c => c.StatusChangedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(c => c.ConcurrencyToken).IsConcurrencyToken();
             b.Ignore(c => c.Anchor);
             b.HasOne<Plan>().WithMany().HasForeignKey(c => c.PlanId).OnDelete(DeleteBehavior.Cascade);
@@ -175,8 +178,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("CommentReplies");
             b.HasKey(r => r.Id);
-            b.Property(r => r.AuthorId).HasMaxLength(64);
-            b.Property(r => r.AuthorName).HasMaxLength(200);
+            b.Property(r => r.AuthorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(r => r.AuthorName).HasMaxLength(AppUser.MaxActorNameLength);
             b.Property(r => r.Text).HasMaxLength(CommentRules.MaxTextLength);
         });
 
@@ -184,11 +187,12 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Journal");
             b.HasKey(j => j.Id);
-            b.Property(j => j.Action).HasMaxLength(64);
-            b.Property(j => j.FromStage).HasMaxLength(64);
-            b.Property(j => j.ToStage).HasMaxLength(64);
-            b.Property(j => j.ActorId).HasMaxLength(64);
-            b.Property(j => j.ActorName).HasMaxLength(200);
+            b.Property(j => j.Action).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(j => j.FromStage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(j => j.ToStage).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
+            b.Property(j => j.ActorId).HasMaxLength(AppUser.MaxIdLength);
+            // The display name, or the user name when an account has none (CurrentUser.DisplayName).
+            b.Property(j => j.ActorName).HasMaxLength(AppUser.MaxActorNameLength);
             b.HasIndex(j => j.PlanId);
         });
 
@@ -196,7 +200,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Outbox");
             b.HasKey(m => m.Id);
-            b.Property(m => m.Type).HasMaxLength(200);
+            b.Property(m => m.Type).HasMaxLength(OutboxMessage.MaxTypeLength);
             b.Property(m => m.TraceParent).HasMaxLength(OutboxMessage.TraceParentMaxLength);
             b.HasIndex(m => m.MessageId).IsUnique();
             b.HasIndex(m => new { m.SentUtc, m.Id });
@@ -229,10 +233,10 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         {
             b.ToTable("Notifications");
             b.HasKey(n => n.Id);
-            b.Property(n => n.RecipientId).HasMaxLength(64);
-            b.Property(n => n.Kind).HasMaxLength(32);
-            b.Property(n => n.Subject).HasMaxLength(300);
-            b.Property(n => n.Link).HasMaxLength(300);
+            b.Property(n => n.RecipientId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(n => n.Kind).HasMaxLength(Notification.MaxKindLength);
+            b.Property(n => n.Subject).HasMaxLength(Notification.MaxSubjectLength);
+            b.Property(n => n.Link).HasMaxLength(Notification.MaxLinkLength);
             b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
             b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
             b.HasIndex(n => n.NextEmailAttemptUtc);

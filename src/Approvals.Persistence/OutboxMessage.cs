@@ -9,6 +9,8 @@ public sealed class OutboxMessage : ILeasedRow<long>
     /// <summary>The length of a W3C <c>traceparent</c> (version 00): 00-{32 hex}-{16 hex}-{2 hex}.</summary>
     public const int TraceParentMaxLength = 55;
 
+    public const int MaxTypeLength = 200;
+
     public long Id { get; set; }
 
     public Guid MessageId { get; set; }
@@ -47,6 +49,14 @@ public sealed class OutboxMessage : ILeasedRow<long>
 /// <summary>An entry in a user's in-app inbox. (EventId, RecipientId) is unique: a redelivery adds nothing.</summary>
 public sealed class Notification : ILeasedRow<Guid>
 {
+    /// <summary>Room for the longest prefix ("Handleplan sendt tilbage: ") before the longest plan title.</summary>
+    public const int MaxSubjectLength = 400;
+
+    /// <summary>A plan's address: <c>App:BaseUrl</c> (checked at start-up to leave room) and <c>/planer/{id}</c>.</summary>
+    public const int MaxLinkLength = 300;
+
+    public const int MaxKindLength = 32;
+
     public Guid Id { get; set; }
 
     public Guid EventId { get; set; }

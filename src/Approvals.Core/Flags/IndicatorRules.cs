@@ -27,7 +27,7 @@ public static partial class IndicatorRules
     public static bool IsPlaceholder(string? text)
     {
         var value = text ?? "";
-        if (OnlyFillerCharacters().IsMatch(value))
+        if (TextRules.IsBlank(value) || OnlyFillerCharacters().IsMatch(value))
         {
             return true;
         }
@@ -68,10 +68,10 @@ public static partial class IndicatorRules
     private static readonly char[] SurroundingNoise =
         [' ', '.', '…', ',', '!', '?', ':', ';', '-', '‐', '‑', '‒', '–', '—', '―', '_', '*', '(', ')', '[', ']', '"', '\'', '“', '”', '„', '«', '»'];
 
-    [GeneratedRegex(@"^[\s\u200B\uFEFF?¿\-‐‑‒–—―.…·xX×_*]*$")]
+    [GeneratedRegex(@"^[\s\p{Cc}\p{Cf}?¿\-‐‑‒–—―.…·xX×_*]*$")]
     private static partial Regex OnlyFillerCharacters();
 
-    [GeneratedRegex(@"[\s\u200B\uFEFF]+")]
+    [GeneratedRegex(@"[\s\p{Cc}\p{Cf}]+")]
     private static partial Regex Whitespace();
 
     [GeneratedRegex(@"[0-9%‰]")]

@@ -32,7 +32,7 @@ public sealed class ResultGoalValidator : AbstractValidator<GoalInPlan>
     public ResultGoalValidator()
     {
         RuleFor(g => g.Number)
-            .NotEmpty()
+            .Must(number => !TextRules.IsBlank(number))
             .Raises(FlagCodes.GoalNumberMissing, FlagSeverity.Error, (g, _) => new(g.Path, null,
                 $"Resultatmål nr. {g.Position} i målsætning {g.Objective} har intet nummer. Giv det et nummer.",
                 $"Result goal no. {g.Position} in objective {g.Objective} has no number. Give it a number."));
@@ -44,7 +44,7 @@ public sealed class ResultGoalValidator : AbstractValidator<GoalInPlan>
                 $"Number {number} is used by more than one result goal in objective {g.Objective}. Give each goal its own number."));
 
         RuleFor(g => g.Goal.Text)
-            .NotEmpty()
+            .Must(text => !TextRules.IsBlank(text))
             .Raises(FlagCodes.GoalTextMissing, FlagSeverity.Error, (g, _) => new(g.Path, g.Number,
                 $"Resultatmål {g.Label} har ingen tekst. Skriv, hvad målet er.",
                 $"Result goal {g.Label} has no text. Write what the goal is."));
@@ -85,7 +85,7 @@ public sealed class ResultGoalValidator : AbstractValidator<GoalInPlan>
 /// </summary>
 public sealed record GoalInPlan(int Objective, int Position, ResultGoal Goal, IReadOnlyList<ResultGoal> Siblings)
 {
-    public string Number => Goal.Number.Trim();
+    public string Number => TextRules.Clean(Goal.Number);
 
     /// <summary>How messages name the goal: its number, or its position when it has none.</summary>
     public string Label => Number.Length > 0 ? Number : Position.ToString(CultureInfo.InvariantCulture);
@@ -94,7 +94,7 @@ public sealed record GoalInPlan(int Objective, int Position, ResultGoal Goal, IR
 
     public bool RepeatsAnEarlierNumber =>
         Number.Length > 0 &&
-        Siblings.Take(Position - 1).Any(e => string.Equals(e.Number.Trim(), Number, StringComparison.OrdinalIgnoreCase));
+        Siblings.Take(Position - 1).Any(e => string.Equals(TextRules.Clean(e.Number), Number, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The indicators that are not placeholders, with their 1-based positions in the goal.</summary>
     public IEnumerable<IndicatorInGoal> RealIndicators => Goal.Indicators

@@ -13,6 +13,9 @@ public sealed record Committee(string Code, string Slug, string Name)
 
     public static IReadOnlyList<Committee> All { get; } = [Oeu, Tmu, Buu, Sud, Kfu, Sou, Biu];
 
+    /// <summary>The length of the columns that store a committee code: room for a longer code than any of today's.</summary>
+    public const int MaxCodeLength = 8;
+
     /// <summary>Finds a committee by its code (ØU) or slug (oeu), ignoring case.</summary>
     public static Committee? Find(string? codeOrSlug)
     {

@@ -38,7 +38,7 @@ public sealed class JournalEntry
         ActorId = actorId,
         ActorName = actorName,
         AtUtc = atUtc,
-        Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
+        Comment = TextRules.IsBlank(comment) ? null : TextRules.Clean(comment),
         Revision = revision,
     };
 }

@@ -8,6 +8,9 @@ namespace Approvals.Core.Plans;
 /// </summary>
 public sealed class Plan
 {
+    /// <summary>The longest title a plan may have (the API and pages refuse longer; the column holds exactly this).</summary>
+    public const int MaxTitleLength = 300;
+
     private Plan()
     {
     }
@@ -167,7 +170,7 @@ public sealed class Plan
             ContentAuthors = [.. ContentAuthors, authorId];
         }
 
-        Title = title.Trim();
+        Title = TextRules.Clean(title);
         // Items that arrive without an id (new ones) get one now, so every stored document has them all.
         Content = ContentIds.WithNewIds(content);
         var flags = PlanFlagger.Evaluate(this);

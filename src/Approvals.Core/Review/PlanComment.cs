@@ -145,7 +145,7 @@ public sealed class PlanComment
             IndicatorExcerpt = indicator is null ? null : Excerpt.Of(indicator.Text, Excerpt.SnapshotLength),
             AuthorId = authorId,
             AuthorName = authorName,
-            Text = text.Trim(),
+            Text = TextRules.Clean(text),
             CreatedUtc = nowUtc,
             Status = CommentStatus.Open,
             ConcurrencyToken = Guid.NewGuid(),
@@ -207,7 +207,7 @@ public sealed class CommentReply
         AuthorId = authorId,
         AuthorName = authorName,
         BySecretary = bySecretary,
-        Text = text.Trim(),
+        Text = TextRules.Clean(text),
         CreatedUtc = nowUtc,
     };
 }

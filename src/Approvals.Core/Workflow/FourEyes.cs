@@ -17,7 +17,10 @@ public static class FourEyes
     public const string Approved = "four-eyes-approved";
 
     /// <summary>What keeps <paramref name="actor"/> from approving the plan's current revision; empty when nothing does.</summary>
-    public static IReadOnlyList<GuardFinding> Objections(Plan plan, WorkflowActor actor)
+    public static IReadOnlyList<GuardFinding> Objections(Plan plan, WorkflowActor actor) => Objections(PlanPosition.Of(plan), actor);
+
+    /// <inheritdoc cref="Objections(Plan, WorkflowActor)"/>
+    public static IReadOnlyList<GuardFinding> Objections(PlanPosition plan, WorkflowActor actor)
     {
         var findings = new List<GuardFinding>();
         foreach (var person in actor.People)

@@ -43,6 +43,13 @@ public sealed class WorkflowCatalog
     public IReadOnlyList<string> StageIdsInOrder { get; }
 
     /// <summary>
+    /// The stage id <paramref name="text"/> names, by the rule for every identifier a request sends (actions,
+    /// stages, workflow ids): what surrounds it is dropped (<see cref="TextRules.Identifier"/>), then it is compared
+    /// exactly, so case matters. Null when no loaded definition has that stage.
+    /// </summary>
+    public string? StageId(string? text) => TextRules.Identifier(text) is { } id && StageIds.Contains(id) ? id : null;
+
+    /// <summary>
     /// Loads every <c>*.json</c> file of <paramref name="folder"/> except JSON Schemas (<c>*.schema.json</c>).
     /// Throws <see cref="WorkflowDefinitionException"/> naming the file and its faults when one is broken.
     /// </summary>
@@ -76,7 +83,12 @@ public sealed class WorkflowCatalog
             $"Workflow {id} v{version} is not loaded, but plans are pinned to it. Put its file back in the workflows folder " +
             $"({id}.v{version}.json): published versions must stay loadable until no plan runs on them.");
 
-    public IReadOnlyList<WorkflowDefinition> Versions(string id) => All.Where(d => d.Id == id).ToList();
+    /// <summary>The loaded versions of workflow <paramref name="id"/> (compared as <see cref="StageId"/> says), oldest first.</summary>
+    public IReadOnlyList<WorkflowDefinition> Versions(string id)
+    {
+        var key = TextRules.Identifier(id);
+        return All.Where(d => d.Id == key).ToList();
+    }
 
     /// <summary>The newest version of <paramref name="id"/>: the one new plans start on.</summary>
     public WorkflowDefinition Latest(string id) => All.LastOrDefault(d => d.Id == id)

@@ -22,6 +22,9 @@ public sealed class WorkflowDefinitionException(string file, IReadOnlyList<strin
 /// </summary>
 public static partial class WorkflowDefinitionChecker
 {
+    /// <summary>The longest id of a workflow, stage or action: plans and the journal store them in columns of this length.</summary>
+    public const int MaxIdLength = 64;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNameCaseInsensitive = false,
@@ -62,9 +65,9 @@ public static partial class WorkflowDefinitionChecker
     {
         var faults = new List<string>();
 
-        if (string.IsNullOrWhiteSpace(d.Id) || !KebabId().IsMatch(d.Id))
+        if (!IsId(d.Id))
         {
-            faults.Add($"\"id\" must be a lower-case id such as \"committee-plan\", not {Show(d.Id)}");
+            faults.Add($"\"id\" must be a lower-case id of at most {MaxIdLength} characters such as \"committee-plan\", not {Show(d.Id)}");
         }
 
         if (d.Version is not > 0)
@@ -87,9 +90,9 @@ public static partial class WorkflowDefinitionChecker
 
         foreach (var (stage, index) in stages.Select((s, i) => (s, i)))
         {
-            if (string.IsNullOrWhiteSpace(stage.Id) || !KebabId().IsMatch(stage.Id))
+            if (!IsId(stage.Id))
             {
-                faults.Add($"stage #{index + 1} needs a lower-case \"id\" such as \"draft\", not {Show(stage.Id)}");
+                faults.Add($"stage #{index + 1} needs a lower-case \"id\" of at most {MaxIdLength} characters such as \"draft\", not {Show(stage.Id)}");
             }
 
             CheckName(stage.Name, $"stage '{stage.Id}'", faults);
@@ -130,9 +133,9 @@ public static partial class WorkflowDefinitionChecker
         var actions = (d.Actions ?? []).Where(a => a is not null).Select(a => a!).ToList();
         foreach (var action in actions)
         {
-            if (string.IsNullOrWhiteSpace(action.Id) || !KebabId().IsMatch(action.Id))
+            if (!IsId(action.Id))
             {
-                faults.Add($"an action needs a lower-case \"id\" such as \"approve\", not {Show(action.Id)}");
+                faults.Add($"an action needs a lower-case \"id\" of at most {MaxIdLength} characters such as \"approve\", not {Show(action.Id)}");
             }
 
             CheckName(action.Name, $"action '{action.Id}'", faults);
@@ -372,6 +375,8 @@ public static partial class WorkflowDefinitionChecker
         path);
 
     private static LocalizedText ToText(LocalizedDocument? name) => new(name!.Da!.Trim(), name.En!.Trim());
+
+    private static bool IsId(string? id) => id is { Length: > 0 and <= MaxIdLength } && KebabId().IsMatch(id);
 
     [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     private static partial Regex KebabId();

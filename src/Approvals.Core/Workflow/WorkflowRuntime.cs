@@ -16,6 +16,24 @@ public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<s
     public IReadOnlyList<string> People => [Id];
 }
 
+/// <summary>
+/// Where a plan stands in its workflow: what decides who may act on it (<see cref="WorkflowRuntime.OffersActionTo"/>),
+/// without its content. Lists read these from the plan's stored columns.
+/// </summary>
+public sealed record PlanPosition(
+    string WorkflowId,
+    int WorkflowVersion,
+    string Stage,
+    string CommitteeCode,
+    string? SubmittedBy,
+    int Revision,
+    IReadOnlyList<string> ContentAuthors,
+    IReadOnlyList<string> RevisionApprovers)
+{
+    public static PlanPosition Of(Plan plan) =>
+        new(plan.WorkflowId, plan.WorkflowVersion, plan.Stage, plan.CommitteeCode, plan.SubmittedBy, plan.Revision, plan.ContentAuthors, plan.RevisionApprovers);
+}
+
 /// <summary>A guard the plan does not pass, with what it found.</summary>
 public sealed record UnmetGuard(string Guard, string Description, IReadOnlyList<GuardFinding> Findings);
 
@@ -143,6 +161,47 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     }
 
     /// <summary>
+    /// Whether <paramref name="actor"/> may take some action out of the plan's stage, as far as their authority goes
+    /// (role, committee, four-eyes): the plan is then theirs to deal with, whether or not its guards hold yet. This is
+    /// exactly when <see cref="ActionsFor"/> offers an action that is allowed or blocked only by the definition's guards,
+    /// and it needs no content: authority compares the plan only with the actor, by committee and by the people the
+    /// four-eyes rule names (submitter, content authors, earlier approvers of the revision).
+    /// </summary>
+    public bool OffersActionTo(PlanPosition plan, WorkflowActor actor)
+    {
+        var definition = catalog.Get(plan.WorkflowId, plan.WorkflowVersion);
+        return definition.TransitionsFrom(plan.Stage).Any(t => Authority(definition, plan, t, actor) is null);
+    }
+
+    /// <summary>Whether the actor may take <paramref name="transition"/> on the plan by role, committee and the four-eyes rule; null when they may.</summary>
+    private static TransitionRefusedException? Authority(WorkflowDefinition definition, PlanPosition plan, TransitionDefinition transition, WorkflowActor actor)
+    {
+        var stage = definition.Stage(plan.Stage);
+        var held = transition.Roles.Where(actor.Roles.Contains).ToList();
+        if (held.Count == 0)
+        {
+            return new TransitionRefusedException(RefusalReason.RoleNotAllowed,
+                $"Only {string.Join(" or ", transition.Roles)} may {transition.Action} a plan in stage '{stage.Name.En}'.");
+        }
+
+        if (!held.Any(role => !Roles.IsCommitteeBound(role) || actor.Committee == plan.CommitteeCode))
+        {
+            return new TransitionRefusedException(RefusalReason.OtherCommittee,
+                $"As {string.Join(" and ", held)} of {actor.Committee ?? "no committee"} you may {transition.Action} only your own committee's plans; this plan belongs to {plan.CommitteeCode}.");
+        }
+
+        var kind = definition.KindOf(plan.Stage, transition.To);
+        if (kind is TransitionKind.Approve or TransitionKind.Adopt && FourEyes.Objections(plan, actor) is { Count: > 0 } objections)
+        {
+            var message = $"{string.Join(" ", objections.Select(o => o.Message))} Someone else must {transition.Action} it (four-eyes rule).";
+            return new TransitionRefusedException(RefusalReason.FourEyes, message,
+                [new UnmetGuard(FourEyes.Guard, message, objections)]);
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Takes <paramref name="action"/> on the plan for <paramref name="actor"/>, or throws
     /// <see cref="TransitionRefusedException"/> without changing anything. On success the plan has moved and the
     /// result holds the journal entry, the frozen revision (on submit) and the event, to be saved with the plan.
@@ -158,10 +217,12 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         var plan = context.Plan;
         var definition = DefinitionOf(plan);
         var stage = StageOf(plan);
+        action = TextRules.Identifier(action) ?? "";
         if (definition.FindAction(action) is null)
         {
             throw new TransitionRefusedException(RefusalReason.UnknownAction,
-                $"'{action}' is not an action of workflow {definition}. Use one of: {string.Join(", ", definition.Actions.Select(a => a.Id))}.");
+                $"'{action}' is not an action of workflow {definition}. Use one of: {string.Join(", ", definition.Actions.Select(a => a.Id))} " +
+                "(action names are compared exactly, so case matters; white space around them is ignored).");
         }
 
         var transition = definition.Transition(plan.Stage, action);
@@ -179,10 +240,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             throw refusal;
         }
 
-        if (transition.CommentRequired && string.IsNullOrWhiteSpace(comment))
+        if (transition.CommentRequired && TextRules.IsBlank(comment))
         {
             throw new TransitionRefusedException(RefusalReason.CommentRequired,
-                $"To {action} a plan in stage '{stage.Name.En}', write a comment saying why, so the secretary knows what to change.");
+                $"To {action} a plan in stage '{stage.Name.En}', write a comment saying why, so the secretary knows what to change " +
+                "(white space and invisible characters alone do not count).");
         }
 
         if (!machine.Machine.CanFire(action, out var unmetNames))
@@ -275,32 +337,8 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
 
         public StateMachine<string, string> Machine { get; }
 
-        public TransitionRefusedException? Authority(TransitionDefinition transition)
-        {
-            var stage = Definition.Stage(_plan.Stage);
-            var held = transition.Roles.Where(_actor.Roles.Contains).ToList();
-            if (held.Count == 0)
-            {
-                return new TransitionRefusedException(RefusalReason.RoleNotAllowed,
-                    $"Only {string.Join(" or ", transition.Roles)} may {transition.Action} a plan in stage '{stage.Name.En}'.");
-            }
-
-            if (!held.Any(role => !Roles.IsCommitteeBound(role) || _actor.Committee == _plan.CommitteeCode))
-            {
-                return new TransitionRefusedException(RefusalReason.OtherCommittee,
-                    $"As {string.Join(" and ", held)} of {_actor.Committee ?? "no committee"} you may {transition.Action} only your own committee's plans; this plan belongs to {_plan.CommitteeCode}.");
-            }
-
-            var kind = Definition.KindOf(_plan.Stage, transition.To);
-            if (kind is TransitionKind.Approve or TransitionKind.Adopt && FourEyes.Objections(_plan, _actor) is { Count: > 0 } objections)
-            {
-                var message = $"{string.Join(" ", objections.Select(o => o.Message))} Someone else must {transition.Action} it (four-eyes rule).";
-                return new TransitionRefusedException(RefusalReason.FourEyes, message,
-                    [new UnmetGuard(FourEyes.Guard, message, objections)]);
-            }
-
-            return null;
-        }
+        public TransitionRefusedException? Authority(TransitionDefinition transition) =>
+            WorkflowRuntime.Authority(Definition, PlanPosition.Of(_plan), transition, _actor);
 
         /// <summary>Turns the guard names Stateless reports as unmet into what each guard found.</summary>
         public IReadOnlyList<UnmetGuard> Describe(TransitionDefinition transition, ICollection<string> unmetNames)

@@ -3,18 +3,16 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Approvals.Web.Infrastructure;
 
 public static class ApiConventions
 {
-    /// <summary>The largest request body the API reads. A whole plan is a few tens of kilobytes.</summary>
-    public const long MaxBodyBytes = 512 * 1024;
-
     public static void AddApiConventions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Complete);
+        // In order: log what is not the client's fault, then answer what the client sent wrong.
+        builder.Services.AddExceptionHandler<ExceptionLogging>();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
         builder.Services.Configure<JsonOptions>(o =>
@@ -26,7 +24,7 @@ public static class ApiConventions
         });
         // Malformed JSON must reach ProblemExceptionHandler, which names the offending field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxBodyBytes * 2);
+        builder.AddRequestLimits();
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
@@ -34,7 +32,7 @@ public static class ApiConventions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages(ProblemForStatus);
-        app.Use(RejectOversizedBodies);
+        app.UseRequestLimits();
     }
 
     /// <summary>
@@ -58,27 +56,5 @@ public static class ApiConventions
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Detail = detail };
         problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
         return TypedResults.Problem(problem).ExecuteAsync(http);
-    }
-
-    /// <summary>
-    /// Refuses bodies over <see cref="MaxBodyBytes"/>, except at endpoints that declare a limit of their own
-    /// (<see cref="IRequestSizeLimitMetadata"/>, e.g. the Word upload), which enforce it themselves.
-    /// </summary>
-    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
-    {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is not null)
-        {
-            return next(context);
-        }
-
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            return Problems.Validation(
-                    "body",
-                    $"The request body is {context.Request.ContentLength} bytes; the limit is {MaxBodyBytes} bytes. Split the plan or shorten its texts.")
-                .ExecuteAsync(context);
-        }
-
-        return next(context);
     }
 }

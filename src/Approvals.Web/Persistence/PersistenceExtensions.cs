@@ -51,6 +51,13 @@ public static class PersistenceExtensions
 
         builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>
         {
+            // A failed save is logged by whoever does not expect it: the request's exception log (ExceptionLogging),
+            // a background worker's catch, MassTransit's consumer faults. EF Core itself would log every failed save
+            // as an error with its stack, also those the code expects and answers, such as the loser of two
+            // simultaneous submits meeting the winner's revision row (the client correctly gets 409).
+            options.ConfigureWarnings(w => w.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug)));
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite"));

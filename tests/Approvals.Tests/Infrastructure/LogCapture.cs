@@ -41,9 +41,10 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
                     }
                 }
             }, scope);
-            owner._lines.Enqueue(new LogLine(category, logLevel, formatter(state, exception), scope));
+            owner._lines.Enqueue(new LogLine(category, logLevel, formatter(state, exception), scope, exception?.ToString()));
         }
     }
 }
 
-public sealed record LogLine(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
+/// <summary>One line; <see cref="Exception"/> is the logged exception with its stack trace, as a log writer prints it.</summary>
+public sealed record LogLine(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope, string? Exception = null);

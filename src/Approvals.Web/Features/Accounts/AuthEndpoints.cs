@@ -20,7 +20,7 @@ internal sealed class LoginRequestValidator : AbstractValidator<LoginRequest>
 
     public LoginRequestValidator()
     {
-        RuleFor(r => r.Email).NotEmpty().WithMessage("Enter the e-mail address of your account.")
+        RuleFor(r => r.Email).NotBlank().WithMessage("Enter the e-mail address of your account.")
             .MaximumLength(MaxEmailLength).WithMessage($"An e-mail address has at most {MaxEmailLength} characters.");
         RuleFor(r => r.Password).NotEmpty().WithMessage("Enter your password.")
             .MaximumLength(MaxPasswordLength).WithMessage($"A password has at most {MaxPasswordLength} characters.");

@@ -19,9 +19,11 @@ public sealed class PasswordSignIn(SignInManager<AppUser> signIn, IPasswordHashe
     {
         var attempt = SignInAttempt.Of(context);
         email = email.Trim();
-        var user = SignInLimits.AccountKey(normalizer, email) == attempt.Account
+        // An address with a control character names no account (user names hold none), and is not looked up:
+        // PostgreSQL refuses a U+0000 in a query's text outright.
+        var user = SignInLimits.AccountKey(normalizer, email) == attempt.Account && !email.Any(char.IsControl)
             ? await signIn.UserManager.FindByNameAsync(email)
-            : null; // not the account the rate limiter counted the attempt for
+            : null; // not the account the rate limiter counted the attempt for, or no account's name
         if (user is null)
         {
             SpendOneHash(password);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Approvals.Core;
 using Approvals.Core.Accounts;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
@@ -145,7 +146,7 @@ public sealed class AccountAdministration(
             Email = email,
             NormalizedEmail = normalized,
             EmailConfirmed = true,
-            DisplayName = input.Name!.Trim(),
+            DisplayName = TextRules.Clean(input.Name),
             CommitteeCode = Committee.Find(input.Committee)?.Code,
             LockoutEnabled = true,
         };
@@ -200,7 +201,7 @@ public sealed class AccountAdministration(
             Email = email,
             NormalizedEmail = normalized,
             EmailConfirmed = true,
-            DisplayName = name.Trim(),
+            DisplayName = TextRules.Clean(name),
             LockoutEnabled = true,
         };
         var weaknesses = new List<string>();
@@ -239,7 +240,7 @@ public sealed class AccountAdministration(
         }
 
         var before = Snapshot(user, current);
-        user.DisplayName = input.Name!.Trim();
+        user.DisplayName = TextRules.Clean(input.Name);
         user.CommitteeCode = Committee.Find(input.Committee)?.Code;
         foreach (var role in current.Except(wanted))
         {

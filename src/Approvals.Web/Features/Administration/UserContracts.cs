@@ -1,5 +1,7 @@
+using Approvals.Core;
 using Approvals.Core.Accounts;
 using Approvals.Core.Plans;
+using Approvals.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -23,6 +25,9 @@ public sealed record InvitationResponse(
     string Id, string Email, string Name, IReadOnlyList<string> Roles, string? Committee, bool Active, DateTime? LastSignInUtc,
     string? InvitationUrl, DateTime? InvitationExpiresUtc, bool InvitationEmailed);
 
+/// <summary>One page of accounts, and how many match in all.</summary>
+public sealed record UserPageResponse(IReadOnlyList<UserResponse> Items, int Total, int Page, int PageSize);
+
 public sealed record UserChangeResponse(
     DateTime AtUtc, string? ActorId, string Actor, string Action,
     IReadOnlyDictionary<string, object?>? Before, IReadOnlyDictionary<string, object?>? After);
@@ -36,7 +41,6 @@ public static class UserLimits
     public const int Email = 256;
     public const int Name = 200;
     public const int Search = 200;
-    public const int MaxPageSize = 1000;
 }
 
 internal sealed class NewUserInputValidator : AbstractValidator<NewUserInput>
@@ -45,7 +49,7 @@ internal sealed class NewUserInputValidator : AbstractValidator<NewUserInput>
     {
         var allowed = identity.Value.User.AllowedUserNameCharacters;
         RuleFor(i => i.Email)
-            .NotEmpty().WithMessage("Enter the person's work e-mail address.")
+            .NotBlank().WithMessage("Enter the person's work e-mail address.")
             .MaximumLength(UserLimits.Email).WithMessage($"An e-mail address is at most {UserLimits.Email} characters.")
             .EmailAddress().WithMessage("'{PropertyValue}' is not an e-mail address: write it as name@example.dk.")
             .Must(e => e!.Trim().All(c => allowed.Contains(c)))
@@ -68,7 +72,8 @@ internal sealed class UserUpdateInputValidator : AbstractValidator<UserUpdateInp
 internal static class NameRules
 {
     public static IRuleBuilderOptions<T, string> PersonName<T>(this IRuleBuilder<T, string> rule) => rule
-        .NotEmpty().WithMessage("Enter the person's name as colleagues know it.")
+        .Must(name => !TextRules.IsBlank(name)).WithErrorCode(TextValidation.NotBlankCode)
+        .WithMessage("Enter the person's name as colleagues know it (visible text: white space and invisible characters alone do not count).")
         .MaximumLength(UserLimits.Name).WithMessage($"A name is at most {UserLimits.Name} characters.");
 }
 

@@ -19,8 +19,6 @@ public static class UsersExtensions
 /// <summary>Account administration, for administrators only: the same service as the pages under /admin/brugere.</summary>
 public static class UserEndpoints
 {
-    public const int DefaultPageSize = 200;
-
     public static void MapUsers(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users")
@@ -33,7 +31,8 @@ public static class UserEndpoints
             .WithName("listUsers")
             .WithSummary("List accounts")
             .WithDescription("Accounts sorted by name, filtered by `search` (part of the name or e-mail address), `role`, `committee` (code or slug) and `active` (true/false). " +
-                $"Paged with `offset` and `limit` (default {DefaultPageSize}, at most {UserLimits.MaxPageSize}); the header `X-Total-Count` gives the number of matching accounts.")
+                $"A page at a time, as every list: `page` counts from 1, `pageSize` is 1 to {PageRequest.MaxPageSize} (default {PageRequest.DefaultPageSize}); " +
+                "the answer is `{items, total, page, pageSize}`, `total` the number of matching accounts.")
             .ProducesValidationProblem();
         users.MapGet("/{id}", Get)
             .WithName("getUser")
@@ -83,10 +82,15 @@ public static class UserEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<UserResponse>>, ValidationProblem>> List(
-        string? search, string? role, string? committee, string? active, string? offset, string? limit,
-        HttpContext http, AccountAdministration accounts, CancellationToken ct)
+    private static async Task<Results<Ok<UserPageResponse>, ValidationProblem>> List(
+        string? search, string? role, string? committee, string? active, int? page, int? pageSize,
+        AccountAdministration accounts, CancellationToken ct)
     {
+        if (PageRequest.TryCreate(page, pageSize, out var request) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (search?.Length > UserLimits.Search)
         {
             return Problems.Validation("search", $"Search with at most {UserLimits.Search} characters.");
@@ -113,21 +117,9 @@ public static class UserEndpoints
             activeFilter = value;
         }
 
-        var skip = 0;
-        if (!string.IsNullOrEmpty(offset) && (!int.TryParse(offset, out skip) || skip < 0))
-        {
-            return Problems.Validation("offset", $"'{offset}' is not a number of accounts to skip (0 or more).");
-        }
-
-        var take = DefaultPageSize;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, out take) || take is < 1 or > UserLimits.MaxPageSize))
-        {
-            return Problems.Validation("limit", $"'{limit}' is not a page size: use 1 to {UserLimits.MaxPageSize}.");
-        }
-
-        var page = await accounts.ListAsync(new UserQuery(search, NullIfEmpty(role), NullIfEmpty(committee), activeFilter, skip, take), ct);
-        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(page.Users);
+        var found = await accounts.ListAsync(
+            new UserQuery(search, NullIfEmpty(role), NullIfEmpty(committee), activeFilter, (int)Math.Min(request.Skip, int.MaxValue), request.PageSize), ct);
+        return TypedResults.Ok(new UserPageResponse(found.Users, found.Total, request.Page, request.PageSize));
     }
 
     private static async Task<Results<Ok<UserDetailResponse>, ProblemHttpResult>> Get(string id, AccountAdministration accounts, CancellationToken ct) =>

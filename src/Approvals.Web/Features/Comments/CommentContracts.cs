@@ -1,5 +1,6 @@
 using Approvals.Core.Plans;
 using Approvals.Core.Review;
+using Approvals.Web.Infrastructure;
 using FluentValidation;
 
 namespace Approvals.Web.Features.Comments;
@@ -24,12 +25,12 @@ internal sealed class CommentRequestValidator : AbstractValidator<CommentRequest
     {
         RuleFor(r => r.Text).CommentText();
         RuleFor(r => r.Anchor!.Objective)
-            .NotEmpty().WithMessage("Name the objective the goal belongs to, by its id.")
+            .NotBlank().WithMessage("Name the objective the goal belongs to, by its id.")
             .Must(ContentIds.IsWellFormed).WithMessage(IdMessage)
             .When(r => r.Anchor is not null)
             .OverridePropertyName("anchor.objective");
         RuleFor(r => r.Anchor!.Goal)
-            .NotEmpty().WithMessage("Name the goal the comment is about, by its id (or leave the anchor out for a comment on the whole plan).")
+            .NotBlank().WithMessage("Name the goal the comment is about, by its id (or leave the anchor out for a comment on the whole plan).")
             .Must(ContentIds.IsWellFormed).WithMessage(IdMessage)
             .When(r => r.Anchor is not null)
             .OverridePropertyName("anchor.goal");
@@ -51,7 +52,7 @@ internal sealed class ReplyRequestValidator : AbstractValidator<ReplyRequest>
 internal static class CommentTextRule
 {
     public static IRuleBuilderOptions<T, string?> CommentText<T>(this IRuleBuilder<T, string?> rule) => rule
-        .Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Write the text: what should change, or your answer.")
+        .NotBlank().WithMessage("Write the text: what should change, or your answer (visible text: white space and invisible characters alone do not count).")
         .MaximumLength(CommentRules.MaxTextLength).WithMessage($"A comment or reply may be at most {CommentRules.MaxTextLength} characters.");
 }
 

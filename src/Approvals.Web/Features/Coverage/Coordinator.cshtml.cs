@@ -3,6 +3,7 @@ using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Ui;
+using Approvals.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -19,14 +20,21 @@ namespace Approvals.Web.Features.Coverage;
 public sealed class CoordinatorModel(ApprovalsDbContext db, IValidator<CoverageQuery> validator, WorkflowCatalog catalog, IStringLocalizer<UiText> t)
     : PageModel
 {
+    /// <summary>Rows of the goals lacking an indicator on one page; the summary always covers every committee in scope.</summary>
+    public const int RowsPerPage = 100;
+
     [BindProperty(SupportsGet = true)]
     public string? Committee { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Stage { get; set; }
 
+    /// <summary>The page of the goals lacking an indicator, from 1 (a number past the last page shows the last).</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? RowPage { get; set; }
+
     /// <summary>Null when a filter is invalid; the errors are then beside the filter.</summary>
-    public CoverageReportResponse? Report { get; private set; }
+    public CoveragePage? Report { get; private set; }
 
     /// <summary>The stages to filter by: those of the workflow new plans start on, in its order.</summary>
     public IReadOnlyList<StageDefinition> Stages => catalog.Latest(WorkflowIds.CommitteePlan).Stages;
@@ -43,7 +51,14 @@ public sealed class CoordinatorModel(ApprovalsDbContext db, IValidator<CoverageQ
             return Page();
         }
 
-        Report = await CoverageReport.Build(db, Core.Plans.Committee.Find(Committee), Stage, ct);
+        var committee = Core.Plans.Committee.Find(Committee);
+        Report = await CoverageReport.PageAsync(db, committee, Stage, new PageRequest(Math.Max(1, RowPage ?? 1), RowsPerPage), ct);
+        if (Report.Rows.Count == 0 && Report.TotalRows > 0)
+        {
+            // Past the last page (a link from before plans were closed): show the last page.
+            Report = await CoverageReport.PageAsync(db, committee, Stage, PageRequest.Clamped(RowPage, RowsPerPage, Report.TotalRows), ct);
+        }
+
         return Page();
     }
 
@@ -58,6 +73,10 @@ public sealed class CoordinatorModel(ApprovalsDbContext db, IValidator<CoverageQ
         var committee = Core.Plans.Committee.Find(Committee);
         return new HttpResultAction(CoverageCsv.For(db, committee, Stage));
     }
+
+    public PagerModel Pager(string label) =>
+        new(Report!.Page, Report.PageSize, Report.TotalRows, Report.Rows.Count, label,
+            page => Url.Page("/Coverage/Coordinator", new { committee = Committee, stage = Stage, rowPage = page })! + "#missing-heading");
 
     public IEnumerable<string> ErrorsFor(string field) =>
         ModelState.TryGetValue(field, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];

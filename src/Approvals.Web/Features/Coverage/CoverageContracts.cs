@@ -21,8 +21,8 @@ internal sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
 
         // The stages the loaded workflow definitions know, as for the plan list's filter.
         RuleFor(q => q.Stage)
-            .Must(s => workflows.StageIds.Contains(s!)).When(q => q.Stage is not null)
-            .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)}.");
+            .Must(s => workflows.StageId(s) is not null).When(q => q.Stage is not null)
+            .WithMessage(q => $"'{q.Stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)} (case matters).");
 
         RuleFor(q => q.Format)
             .Must(f => f!.Equals(CoverageQuery.Csv, StringComparison.OrdinalIgnoreCase) || f.Equals(CoverageQuery.Json, StringComparison.OrdinalIgnoreCase))
@@ -50,6 +50,9 @@ public sealed record MissingIndicatorRow(
 
 /// <summary>How much of a committee's goals are measured. <see cref="ShareCovered"/> is null when it has no goals.</summary>
 public sealed record CommitteeCoverage(string Committee, string CommitteeName, int Goals, int GoalsFlagged, double? ShareCovered);
+
+/// <summary>A page of the report's rows (<see cref="TotalRows"/> in all) and the summary of every committee in scope.</summary>
+public sealed record CoveragePage(IReadOnlyList<MissingIndicatorRow> Rows, IReadOnlyList<CommitteeCoverage> Summary, int TotalRows, int Page, int PageSize);
 
 /// <summary>The JSON report: rows in council committee order, then plan title; the summary has every committee in scope.</summary>
 public sealed record CoverageReportResponse(IReadOnlyList<MissingIndicatorRow> Rows, IReadOnlyList<CommitteeCoverage> Summary);

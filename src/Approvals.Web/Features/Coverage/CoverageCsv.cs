@@ -20,7 +20,7 @@ public sealed class CoverageCsv(IAsyncEnumerable<PlanFlagColumns> plans, string 
     /// <summary>The report as a file named for its filters, e.g. <c>manglende-indikatorer-sou-draft.csv</c>.</summary>
     public static CoverageCsv For(Approvals.Persistence.ApprovalsDbContext db, Approvals.Core.Plans.Committee? committee, string? stage) =>
         new(CoverageReport.Plans(db, committee, stage),
-            string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, stage }.Where(s => s is not null)) + ".csv");
+            string.Join('-', new[] { "manglende-indikatorer", committee?.Slug, Approvals.Core.TextRules.Identifier(stage) }.Where(s => s is not null)) + ".csv");
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Approvals.Core;
 using Approvals.Core.Flags;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
+using Approvals.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Coverage;
@@ -26,7 +28,14 @@ public static class CoverageReport
     private static readonly string SqliteSql = Select("""CAST("FlaggedGoals" AS BLOB)""");
     private static readonly string PostgresSql = Select("""convert_to("FlaggedGoals", 'UTF8')""");
 
-    public static IAsyncEnumerable<PlanFlagColumns> Plans(ApprovalsDbContext db, Committee? committee, string? stage)
+    /// <summary>The plans in scope, in the report's order: council committee order, then title, then id.</summary>
+    public static IAsyncEnumerable<PlanFlagColumns> Plans(ApprovalsDbContext db, Committee? committee, string? stage) =>
+        InOrder(Filtered(db, committee, stage)).AsAsyncEnumerable();
+
+    private static IOrderedQueryable<PlanFlagColumns> InOrder(IQueryable<PlanFlagColumns> plans) =>
+        plans.OrderBy(p => p.CommitteeOrder).ThenBy(p => p.Title).ThenBy(p => p.Id);
+
+    private static IQueryable<PlanFlagColumns> Filtered(ApprovalsDbContext db, Committee? committee, string? stage)
     {
         var query = db.Database.SqlQueryRaw<PlanFlagColumns>(db.Database.IsSqlite() ? SqliteSql : PostgresSql);
         if (committee is not null)
@@ -34,31 +43,61 @@ public static class CoverageReport
             query = query.Where(p => p.CommitteeCode == committee.Code);
         }
 
-        if (stage is not null)
+        // A stage id as sent, e.g. " draft": the validator has checked it names a stage (WorkflowCatalog.StageId).
+        if (TextRules.Identifier(stage) is { } stageId)
         {
-            query = query.Where(p => p.Stage == stage);
+            query = query.Where(p => p.Stage == stageId);
         }
 
-        return query.OrderBy(p => p.CommitteeOrder).ThenBy(p => p.Title).ThenBy(p => p.Id).AsAsyncEnumerable();
+        return query;
     }
 
-    /// <summary>The whole report in memory, for the coordinator page (the API streams it instead).</summary>
-    public static async Task<CoverageReportResponse> Build(ApprovalsDbContext db, Committee? committee, string? stage, CancellationToken ct)
+    /// <summary>
+    /// One page of the report's rows, in the report's order, and the summary of every committee in scope, for the
+    /// coordinator page (the API and the CSV stream the whole report instead). The summary is added up by the database;
+    /// the rows are found by walking the plans' flagged-goal counts (two numbers a plan) until the page is covered,
+    /// and only the plans on the page have their stored goals read.
+    /// </summary>
+    public static async Task<CoveragePage> PageAsync(ApprovalsDbContext db, Committee? committee, string? stage, PageRequest page, CancellationToken ct)
     {
+        var filtered = Filtered(db, committee, stage);
+        var sums = await filtered.GroupBy(p => p.CommitteeCode)
+            .Select(g => new { Committee = g.Key, Goals = g.Sum(p => p.GoalCount), Flagged = g.Sum(p => p.FlaggedGoalCount) })
+            .ToListAsync(ct);
         var totals = new CoverageTotals(committee);
-        var rows = new List<MissingIndicatorRow>();
-        await foreach (var plan in Plans(db, committee, stage).WithCancellation(ct))
+        foreach (var sum in sums)
         {
-            totals.Add(plan);
-            if (plan.FlaggedGoalCount > 0)
+            totals.Add(sum.Committee, sum.Goals, sum.Flagged);
+        }
+
+        var totalRows = sums.Sum(s => s.Flagged);
+        var onPage = new List<(Guid Id, int From)>();
+        long seen = 0;
+        await foreach (var plan in InOrder(filtered.Where(p => p.FlaggedGoalCount > 0)).Select(p => new { p.Id, p.FlaggedGoalCount }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (seen + plan.FlaggedGoalCount > page.Skip)
             {
-                rows.AddRange(FlaggedGoalsOf(plan).Select(g => new MissingIndicatorRow(
-                    plan.CommitteeCode, plan.Id, plan.Title, plan.Stage, g.Objective, g.ObjectiveTitle, g.Goal, g.GoalNumber, g.GoalText, g.Code, g.IndicatorText)));
+                onPage.Add((plan.Id, (int)Math.Max(0, page.Skip - seen)));
+            }
+
+            seen += plan.FlaggedGoalCount;
+            if (seen >= page.Skip + page.PageSize)
+            {
+                break;
             }
         }
 
-        return new CoverageReportResponse(rows, totals.Summary());
+        var ids = onPage.Select(p => p.Id).ToList();
+        var plans = await filtered.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var rows = onPage
+            .SelectMany(p => FlaggedGoalsOf(plans[p.Id]).Skip(p.From).Select(g => RowOf(plans[p.Id], g)))
+            .Take(page.PageSize)
+            .ToList();
+        return new CoveragePage(rows, totals.Summary(), totalRows, page.Page, page.PageSize);
     }
+
+    public static MissingIndicatorRow RowOf(PlanFlagColumns plan, FlaggedGoal g) =>
+        new(plan.CommitteeCode, plan.Id, plan.Title, plan.Stage, g.Objective, g.ObjectiveTitle, g.Goal, g.GoalNumber, g.GoalText, g.Code, g.IndicatorText);
 
     /// <summary>The stored flagged goals of a plan, read with the options ApprovalsDbContext stores documents with.</summary>
     public static List<FlaggedGoal> FlaggedGoalsOf(PlanFlagColumns plan) =>
@@ -85,10 +124,12 @@ public sealed class CoverageTotals(Committee? only)
 {
     private readonly Dictionary<string, (int Goals, int Flagged)> _byCommittee = [];
 
-    public void Add(PlanFlagColumns plan)
+    public void Add(PlanFlagColumns plan) => Add(plan.CommitteeCode, plan.GoalCount, plan.FlaggedGoalCount);
+
+    public void Add(string committeeCode, int goals, int flagged)
     {
-        var (goals, flagged) = _byCommittee.GetValueOrDefault(plan.CommitteeCode);
-        _byCommittee[plan.CommitteeCode] = (goals + plan.GoalCount, flagged + plan.FlaggedGoalCount);
+        var (sumGoals, sumFlagged) = _byCommittee.GetValueOrDefault(committeeCode);
+        _byCommittee[committeeCode] = (sumGoals + goals, sumFlagged + flagged);
     }
 
     /// <summary>Every committee in scope, in council order, including those with no plans (no share then).</summary>

@@ -1,6 +1,7 @@
 using Approvals.Core.Plans;
 using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Infrastructure;
 using System.ComponentModel;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
@@ -22,8 +23,8 @@ internal sealed class ImportRequestValidator : AbstractValidator<ImportRequest>
     public ImportRequestValidator()
     {
         RuleFor(r => r.Committee)
-            .NotEmpty().WithMessage($"Name the committee whose plan to import: ?committee= one of {Core.Plans.Committee.ValidCodes}.")
-            .Must(c => Core.Plans.Committee.Find(c) is not null).When(r => !string.IsNullOrWhiteSpace(r.Committee), ApplyConditionTo.CurrentValidator)
+            .NotBlank().WithMessage($"Name the committee whose plan to import: ?committee= one of {Core.Plans.Committee.ValidCodes}.")
+            .Must(c => Core.Plans.Committee.Find(c) is not null).When(r => !Core.TextRules.IsBlank(r.Committee), ApplyConditionTo.CurrentValidator)
             .WithMessage(r => $"'{r.Committee}' is not a committee. Use one of {Core.Plans.Committee.ValidCodes}.");
         RuleFor(r => r.Save)
             .Must(s => s is "1" or "0" || bool.TryParse(s, out _))

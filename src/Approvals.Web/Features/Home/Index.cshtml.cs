@@ -1,49 +1,52 @@
 using Approvals.Core.Accounts;
-using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Ui;
+using Approvals.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Home;
 
+/// <summary>My tasks and, for secretaries, my committee's plans: each list a page at a time, from the stored columns.</summary>
 public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows) : PageModel
 {
-    public IReadOnlyList<PlanSummary> Tasks { get; private set; } = [];
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)]
+    public int? TaskPage { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int? PlanPage { get; set; }
+
+    public PlanPage Tasks { get; private set; } = new([], 0, 1, PageSize);
 
     /// <summary>The own committee's plans; null for users who are not secretaries.</summary>
-    public IReadOnlyList<PlanSummary>? MyPlans { get; private set; }
+    public PlanPage? MyPlans { get; private set; }
 
     public bool IsSecretary => User.IsInRole(Roles.Secretary);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Tasks = Summaries(await MyTasks.For(db, User, workflows, ct));
+        var plans = db.Plans.AsNoTracking();
+        Tasks = await PlanSummaries.PageAsync(db, await MyTasks.ForAsync(plans, User, workflows, ct), PlanOrder.DueThenCouncilOrderThenTitle, Requested(TaskPage), ct);
         if (IsSecretary)
         {
             var own = User.CommitteeCode();
-            var rows = await db.Plans.AsNoTracking()
-                .Where(p => p.CommitteeCode == own)
-                .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc })
-                .ToListAsync(ct);
-            MyPlans = rows
-                .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                    p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
-                .OrderBy(p => p.Title, StringComparer.Ordinal)
-                .ToList();
+            MyPlans = await PlanSummaries.PageAsync(db, plans.Where(p => p.CommitteeCode == own), PlanOrder.Title, Requested(PlanPage), ct);
         }
     }
 
-    // Sorted here, not by the database, whose collation would decide where "ØU" and lower-case titles go. Tasks with a
-    // due time come first, earliest first: the overdue, then those nearly due; then the rest by committee and title.
-    private static IReadOnlyList<PlanSummary> Summaries(IEnumerable<Plan> plans) => plans
-        .Select(p => new PlanSummary(p.Id, p.CommitteeCode, p.Committee.Name, p.Title, p.Stage, p.Revision,
-            p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
-        .OrderBy(p => p.DueUtc is null).ThenBy(p => p.DueUtc)
-        .ThenBy(p => CommitteeOrder(p.Committee)).ThenBy(p => p.Title, StringComparer.Ordinal)
-        .ToList();
+    public PagerModel TaskPager(string label) => Pager(Tasks, label, page => Url.Page("/Home/Index", new { taskPage = page, planPage = PlanPage })!);
 
-    private static int CommitteeOrder(string code) => Committee.All.ToList().FindIndex(c => c.Code == code);
+    public PagerModel PlanPager(string label) => Pager(MyPlans!, label, page => Url.Page("/Home/Index", new { taskPage = TaskPage, planPage = page })!);
+
+    // A page number from a link: below 1 is the first page; past the end shows an empty page with the way back.
+    private static PageRequest Requested(int? page) => new(Math.Max(1, page ?? 1), PageSize);
+
+    private static PagerModel Pager(PlanPage page, string label, Func<int, string> url) =>
+        new(page.Page, page.PageSize, page.Total, page.Items.Count, label, url);
 }

@@ -33,7 +33,7 @@ public static class MessagingExtensions
         services.ConfigureDbContext<ApprovalsDbContext>((provider, options) =>
             options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()));
         services.TryAddSingleton<IStageNames, DanishStageNames>();
-        services.AddSingleton(new PlanLinks(configuration["App:BaseUrl"] is { Length: > 0 } url ? url : DefaultBaseUrl));
+        services.AddSingleton(PlanLinks.From(configuration["App:BaseUrl"] is { Length: > 0 } url ? url : DefaultBaseUrl));
         services.AddScoped<NotificationWriter>();
         services.AddSingleton<InboxQueries>();
 

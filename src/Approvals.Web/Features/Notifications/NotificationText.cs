@@ -1,6 +1,8 @@
 using System.Text;
+using Approvals.Core;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
+using Approvals.Persistence;
 
 namespace Approvals.Web.Features.Notifications;
 
@@ -38,7 +40,7 @@ public static class NotificationText
         var title = planEvent.PlanTitle;
         var from = stages.DisplayName(planEvent.FromStage);
         var to = stages.DisplayName(planEvent.ToStage);
-        var actor = string.IsNullOrWhiteSpace(actorName) ? "En bruger" : actorName;
+        var actor = TextRules.IsBlank(actorName) ? "En bruger" : actorName;
 
         var (subject, lead) = planEvent switch
         {
@@ -66,10 +68,17 @@ public static class NotificationText
                 $"Handleplanen »{title}« fra {committee} er flyttet fra fasen {from} til fasen {to}."),
         };
 
-        var body = new StringBuilder(lead);
-        if (planEvent is PlanReturned returned && !string.IsNullOrWhiteSpace(returned.Comment))
+        // Today's longest subject fits its column with the longest title; a longer prefix shortens the title, not the insert.
+        if (subject.Length > Notification.MaxSubjectLength)
         {
-            body.Append("\n\nKommentar:\n").Append(returned.Comment.Trim());
+            var cut = Notification.MaxSubjectLength - 1;
+            subject = subject[..(char.IsHighSurrogate(subject[cut - 1]) ? cut - 1 : cut)] + "…";
+        }
+
+        var body = new StringBuilder(lead);
+        if (planEvent is PlanReturned returned && !TextRules.IsBlank(returned.Comment))
+        {
+            body.Append("\n\nKommentar:\n").Append(TextRules.Clean(returned.Comment));
         }
 
         // Events written before comments existed carry no list (null); an empty list means none is open.

@@ -8,9 +8,37 @@ using Microsoft.Extensions.Options;
 namespace Approvals.Web.Features.Notifications;
 
 /// <summary>The address of a plan in the UI, from <c>App:BaseUrl</c>.</summary>
-public sealed class PlanLinks(string baseUrl)
+public sealed class PlanLinks
 {
-    public string For(Guid planId) => $"{baseUrl.TrimEnd('/')}/planer/{planId}";
+    /// <summary>What a link adds to the base address: <c>/planer/</c> and a plan id.</summary>
+    public const int PathLength = 8 + 36;
+
+    /// <summary>The longest <c>App:BaseUrl</c>: every link must fit in the stored column (<see cref="Notification.MaxLinkLength"/>).</summary>
+    public const int MaxBaseUrlLength = Notification.MaxLinkLength - PathLength;
+
+    private readonly string _baseUrl;
+
+    private PlanLinks(string baseUrl) => _baseUrl = baseUrl;
+
+    /// <summary>Refuses, at start-up, a base address that is not an absolute http(s) URL or leaves no room for the plan's path.</summary>
+    public static PlanLinks From(string baseUrl)
+    {
+        var trimmed = baseUrl.Trim().TrimEnd('/');
+        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidOperationException($"App:BaseUrl '{baseUrl}' is not an absolute http or https address such as https://handleplaner.example.dk.");
+        }
+
+        if (trimmed.Length > MaxBaseUrlLength)
+        {
+            throw new InvalidOperationException(
+                $"App:BaseUrl is {trimmed.Length} characters; notification links are stored in {Notification.MaxLinkLength}, so it may be at most {MaxBaseUrlLength}.");
+        }
+
+        return new PlanLinks(trimmed);
+    }
+
+    public string For(Guid planId) => $"{_baseUrl}/planer/{planId}";
 }
 
 /// <summary>

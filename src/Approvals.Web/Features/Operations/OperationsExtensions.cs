@@ -1,5 +1,6 @@
 using Approvals.Persistence;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -39,16 +40,33 @@ public static class OperationsExtensions
     /// <summary>Gives each request one log line, scoped with the plan id where the route names a plan.</summary>
     public static void UseOperations(this WebApplication app) => app.UseMiddleware<RequestLogging>();
 
+    // Probes only read: GET and HEAD. MapHealthChecks alone answers every method; routing's own 405 for the others
+    // would sit behind the sign-in every endpoint without an [AllowAnonymous] needs, so an anonymous probe would get
+    // a redirect to the sign-in page. The other methods get an anonymous 405 of their own instead.
+    private static readonly HttpMethodMetadata GetAndHeadOnly = new([HttpMethods.Get, HttpMethods.Head]);
+
+    private static readonly string[] OtherMethods =
+        [HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch, HttpMethods.Trace, HttpMethods.Options, HttpMethods.Connect];
+
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").AllowAnonymous().WithTags("Health").ExcludeFromDescription();
 
         // Live: the process answers. No dependency is checked, so an orchestrator never restarts a healthy
         // instance because the database is briefly away.
-        health.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write });
+        health.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
+            .WithMetadata(GetAndHeadOnly);
 
         // Ready: the instance can serve requests, so a load balancer may send it traffic.
-        health.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.Write });
+        health.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.Write })
+            .WithMetadata(GetAndHeadOnly);
+
+        health.MapMethods("/{probe:regex(^(live|ready)$)}", OtherMethods, (HttpContext http) =>
+        {
+            http.Response.Headers.Allow = "GET, HEAD";
+            return TypedResults.Problem(
+                title: "Method not allowed", detail: "Health probes answer GET and HEAD only.", statusCode: StatusCodes.Status405MethodNotAllowed);
+        });
     }
 }
 

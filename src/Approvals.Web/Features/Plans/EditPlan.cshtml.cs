@@ -5,6 +5,7 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Ui;
+using Approvals.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,8 +16,14 @@ namespace Approvals.Web.Features.Plans;
 
 /// <summary>
 /// Edits a draft: only its own committee's secretary, only in draft. The form carries the plan's
-/// concurrency token; a save made from an older token is refused and overwrites nothing.
+/// concurrency token; a save made from an older token is refused and overwrites nothing. The form takes every plan
+/// the API takes: one form field per plan field (<see cref="PlanLimits.MaxFields"/>) and at most one hidden id per
+/// field (each objective, goal, indicator and activity carries its id), with room for the page's own fields and a
+/// little more, so a plan just over the limit gets the validator's message; and a body large enough for the largest
+/// plan however its characters are percent-encoded (<see cref="RequestLimits.MaxFormBodyBytes"/>).
 /// </summary>
+[RequestFormLimits(ValueCountLimit = (2 * PlanLimits.MaxFields) + 100)]
+[RequestSizeLimit(RequestLimits.MaxFormBodyBytes)]
 public sealed class EditPlanModel(
     ApprovalsDbContext db, WorkflowRuntime workflows, IValidator<PlanInput> validator, TimeProvider clock, IStringLocalizer<UiText> t)
     : PageModel

@@ -1,3 +1,4 @@
+using Approvals.Core;
 using Approvals.Core.Plans;
 
 namespace Approvals.Web.Features.Plans;
@@ -9,18 +10,18 @@ namespace Approvals.Web.Features.Plans;
 public sealed record PlanInput(string Committee, string Title, List<ObjectiveInput> Objectives)
 {
     /// <summary>
-    /// The content as sent. Ids are kept as they are (a missing or empty one marks a new item, which gets an id when
-    /// saved); the validator has refused malformed and repeated ones, and <see cref="ContentIds.Unknown"/> ids the
-    /// plan does not have.
+    /// The content as stored: texts cleaned by <see cref="TextRules.Clean"/>, a goal number without its trailing dot.
+    /// Ids are kept as they are (a missing or empty one marks a new item, which gets an id when saved); the validator
+    /// has refused malformed and repeated ones, and <see cref="ContentIds.Unknown"/> ids the plan does not have.
     /// </summary>
     public PlanContent ToContent() => new(
         (Objectives ?? []).Select(o => new Objective(
-            (o.Title ?? "").Trim(),
+            TextRules.Clean(o.Title),
             (o.Goals ?? []).Select(g => new ResultGoal(
-                (g.Number ?? "").Trim().TrimEnd('.'),
-                (g.Text ?? "").Trim(),
-                (g.Indicators ?? []).Select(i => new Indicator((i.Text ?? "").Trim()) { Id = i.Id ?? "" }).ToList(),
-                (g.Activities ?? []).Select(a => new Activity((a.Text ?? "").Trim()) { Id = a.Id ?? "" }).ToList()) { Id = g.Id ?? "" }).ToList())
+                TextRules.TrimInvisible(TextRules.Clean(g.Number).TrimEnd('.')),
+                TextRules.Clean(g.Text),
+                (g.Indicators ?? []).Select(i => new Indicator(TextRules.Clean(i.Text)) { Id = i.Id ?? "" }).ToList(),
+                (g.Activities ?? []).Select(a => new Activity(TextRules.Clean(a.Text)) { Id = a.Id ?? "" }).ToList()) { Id = g.Id ?? "" }).ToList())
         { Id = o.Id ?? "" }).ToList());
 }
 
@@ -109,8 +110,15 @@ public static class ETags
     /// <summary>The ETag of the plan version with this concurrency token, e.g. as a page form carried it.</summary>
     public static string Of(Guid concurrencyToken) => $"\"{concurrencyToken:N}\"";
 
-    /// <summary>True when <paramref name="ifMatch"/> names the plan's current version (or is <c>*</c>).</summary>
+    /// <summary>
+    /// True when <paramref name="ifMatch"/> (a list of entity tags) names the plan's current version, by the strong
+    /// comparison RFC 9110 requires for If-Match: a weak tag (<c>W/"…"</c>) never matches, and neither does <c>*</c>,
+    /// which names no version (<see cref="NamesAVersion"/>).
+    /// </summary>
     public static bool Matches(string ifMatch, Plan plan) =>
-        ifMatch.Split(',').Select(t => t.Trim()).Any(t =>
-            t == "*" || t == For(plan) || (t.StartsWith("W/", StringComparison.Ordinal) && t[2..] == For(plan)));
+        ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == For(plan));
+
+    /// <summary>False for a missing or blank header and for <c>*</c>: a change must name the version it was made on.</summary>
+    public static bool NamesAVersion(string? ifMatch) =>
+        !string.IsNullOrWhiteSpace(ifMatch) && ifMatch.Split(',').Select(t => t.Trim()).Any(t => t.Length > 0 && t != "*");
 }

@@ -22,9 +22,11 @@ public static class PlanEndpoints
         var plans = app.MapGroup("/api/plans").WithTags("Plans");
         plans.MapGet("/", List)
             .WithName("listPlans")
-            .WithSummary("List plans, with their flag counts")
+            .WithSummary("List plans a page at a time, with their flag counts")
             .WithDescription("Every plan you may read (a secretary: the own committee's), ordered by committee and title, with stage, revision, " +
-                "goal and flag counts. `committee` (code or slug) and `stage` (a stage id) narrow the list; an unknown value is a 400 naming it.");
+                "goal and flag counts and due time, as `{items, total, page, pageSize}`. `committee` (code or slug) and `stage` (a stage id) narrow " +
+                "the list; `page` (from 1) and `pageSize` choose the page. An unknown or out-of-range value is a 400 naming it.")
+            .ProducesValidationProblem();
         plans.MapGet("/{id:guid}", Get)
             .WithName(GetPlanRoute)
             .WithSummary("Read a plan")
@@ -52,9 +54,15 @@ public static class PlanEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<Results<Ok<List<PlanSummary>>, ValidationProblem>> List(
-        string? committee, string? stage, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows, CancellationToken ct)
+    /// <summary>A page of plan summaries, by committee code then title (each by code point), with the total.</summary>
+    private static async Task<Results<Ok<PlanPage>, ValidationProblem>> List(
+        string? committee, string? stage, int? page, int? pageSize, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows, CancellationToken ct)
     {
+        if (PageRequest.TryCreate(page, pageSize, out var request) is { } invalid)
+        {
+            return invalid;
+        }
+
         var query = db.Plans.AsNoTracking();
         if (committee is not null)
         {
@@ -68,18 +76,18 @@ public static class PlanEndpoints
 
         if (stage is not null)
         {
-            if (!workflows.StageIds.Contains(stage))
+            if (workflows.StageId(stage) is not { } stageId)
             {
-                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)}.");
+                return Problems.Validation("stage", $"'{stage}' is not a stage. Use one of {string.Join(", ", workflows.StageIdsInOrder)} (case matters).");
             }
 
-            query = query.Where(p => p.Stage == stage);
+            query = query.Where(p => p.Stage == stageId);
         }
 
         if (!http.User.HasAnyRole())
         {
             // An account without a role (a new one, or one whose roles were taken away) reads no plan.
-            return TypedResults.Ok(new List<PlanSummary>());
+            return TypedResults.Ok(new PlanPage([], 0, request.Page, request.PageSize));
         }
 
         if (http.User.IsOnlySecretary())
@@ -88,16 +96,7 @@ public static class PlanEndpoints
             query = query.Where(p => p.CommitteeCode == own);
         }
 
-        var rows = await query
-            .Select(p => new { p.Id, p.CommitteeCode, p.Title, p.Stage, p.Revision, p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc })
-            .ToListAsync(ct);
-        // Sorted here, not by the database: its collation decides where "ØU" and lower-case titles go, and
-        // SQLite, PostgreSQL servers and images each have their own.
-        return TypedResults.Ok(rows
-            .OrderBy(p => p.CommitteeCode, StringComparer.Ordinal).ThenBy(p => p.Title, StringComparer.Ordinal)
-            .Select(p => new PlanSummary(p.Id, p.CommitteeCode, Committee.Find(p.CommitteeCode)!.Name, p.Title, p.Stage, p.Revision,
-                p.GoalCount, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc, p.DueUtc))
-            .ToList());
+        return TypedResults.Ok(await PlanSummaries.PageAsync(db, query, PlanOrder.CommitteeCodeThenTitle, request, ct));
     }
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> Get(
@@ -151,12 +150,14 @@ public static class PlanEndpoints
             return Problems.Validation("committee", $"A plan cannot move to another committee; this plan belongs to {plan.CommitteeCode}.");
         }
 
-        if (string.IsNullOrWhiteSpace(ifMatch))
+        if (!ETags.NamesAVersion(ifMatch))
         {
-            return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so a change made by someone else since you read the plan is not overwritten.");
+            return Problems.PreconditionRequired(
+                "Send the plan's ETag as GET /api/plans/{id} returned it in an If-Match header (If-Match: \"…\"), so a change made by someone else " +
+                "since you read the plan is not overwritten. If-Match: * names no version and is not accepted.");
         }
 
-        if (!ETags.Matches(ifMatch, plan))
+        if (!ETags.Matches(ifMatch!, plan))
         {
             return Problems.PreconditionFailed("Someone else changed the plan after you read it. Fetch it again, reapply your changes and save.");
         }

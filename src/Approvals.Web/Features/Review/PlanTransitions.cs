@@ -45,7 +45,7 @@ public sealed record TransitionOutcome(
 /// </summary>
 public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock)
 {
-    /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> means any.</param>
+    /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
         Guid planId, ClaimsPrincipal user, string action, string? comment, string? ifMatch, CancellationToken ct)
     {
@@ -62,12 +62,12 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
             return new TransitionOutcome(TransitionStatus.Unreadable, plan);
         }
 
-        if (string.IsNullOrWhiteSpace(ifMatch))
+        if (!ETags.NamesAVersion(ifMatch))
         {
             return new TransitionOutcome(TransitionStatus.VersionMissing, plan);
         }
 
-        if (!ETags.Matches(ifMatch, plan))
+        if (!ETags.Matches(ifMatch!, plan))
         {
             return new TransitionOutcome(TransitionStatus.Stale, plan);
         }
@@ -77,7 +77,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         TransitionResult result;
         try
         {
-            result = workflows.Take(context, user.ToActor(), action.Trim(), comment, clock.GetUtcNow().UtcDateTime);
+            result = workflows.Take(context, user.ToActor(), action, comment, clock.GetUtcNow().UtcDateTime);
         }
         catch (TransitionRefusedException e)
         {

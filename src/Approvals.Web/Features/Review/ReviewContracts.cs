@@ -4,6 +4,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Infrastructure;
 using FluentValidation;
 
 namespace Approvals.Web.Features.Review;
@@ -16,7 +17,7 @@ internal sealed class TransitionRequestValidator : AbstractValidator<TransitionR
 
     public TransitionRequestValidator()
     {
-        RuleFor(r => r.Action).NotEmpty().WithMessage("Name the action to take, e.g. \"submit\", \"approve\" or \"return\" (GET /api/plans/{id}/actions lists yours).");
+        RuleFor(r => r.Action).NotBlank().WithMessage("Name the action to take, e.g. \"submit\", \"approve\" or \"return\" (GET /api/plans/{id}/actions lists yours).");
         RuleFor(r => r.Comment).MaximumLength(MaxCommentLength).WithMessage($"A comment may be at most {MaxCommentLength} characters.");
     }
 }

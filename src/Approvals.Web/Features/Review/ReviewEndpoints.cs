@@ -91,7 +91,9 @@ public static class ReviewEndpoints
             case TransitionStatus.Unreadable:
                 return Unreadable(outcome.Plan, id, http)!;
             case TransitionStatus.VersionMissing:
-                return Problems.PreconditionRequired("Send the plan's ETag in an If-Match header, so you act on the version of the plan you have read.");
+                return Problems.PreconditionRequired(
+                    "Send the plan's ETag as GET /api/plans/{id} or /actions returned it in an If-Match header (If-Match: \"…\"), so you act on the " +
+                    "version of the plan you have read. If-Match: * names no version and is not accepted.");
             case TransitionStatus.Stale:
                 return Problems.Conflict(
                     "The plan changed after you read it: someone else acted on it or edited it. Fetch it again and decide on its current stage.");

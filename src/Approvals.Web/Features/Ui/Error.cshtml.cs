@@ -1,3 +1,4 @@
+using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,6 +16,9 @@ public sealed class ErrorModel : PageModel
 {
     public int Code { get; private set; }
 
+    /// <summary>For a 500: the trace id the failure was logged with (<see cref="ExceptionLogging"/>), for the user to quote.</summary>
+    public string? TraceId { get; private set; }
+
     public void OnGet(int code) => Show(code);
 
     public void OnPost(int code) => Show(code);
@@ -26,5 +30,6 @@ public sealed class ErrorModel : PageModel
     {
         Code = code is >= 400 and < 600 ? code : 404;
         Response.StatusCode = Code;
+        TraceId = Code == StatusCodes.Status500InternalServerError ? ExceptionLogging.TraceIdOf(HttpContext) : null;
     }
 }

@@ -21,7 +21,8 @@ public static class ModelStateExtensions
 
     private static string Message(ValidationFailure failure, IStringLocalizer<UiText> t) => failure.ErrorCode switch
     {
-        "NotEmptyValidator" or "NotNullValidator" => t["Validation.Required"],
+        "NotEmptyValidator" or "NotNullValidator" or Infrastructure.TextValidation.NotBlankCode => t["Validation.Required"],
+        _ when failure.CustomState is Plans.PlanSizeExceeded size => t[$"Input.PlanTooLarge.{size.What}", size.Count, size.Max],
         "MaximumLengthValidator" when failure.FormattedMessagePlaceholderValues?.TryGetValue("MaxLength", out var max) == true =>
             t["Validation.MaxLength", max, failure.FormattedMessagePlaceholderValues.TryGetValue("TotalLength", out var total) ? total : "?"],
         _ => failure.ErrorMessage,

@@ -36,6 +36,19 @@ public sealed class AuthTests(ApprovalsApp app)
         Assert.Contains("password", problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("koordinator\u0000@approvals.local")]
+    [InlineData("Tekst med \u0000 og \u0007 inde i")]
+    public async Task An_address_with_a_control_character_is_a_failed_sign_in_not_a_server_error(string email)
+    {
+        using var anonymous = app.CreateClient();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = DemoAccounts.Password });
+
+        // PostgreSQL refused the lookup of a name holding U+0000: 500. Now it is the one answer every failure gets.
+        var problem = await response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Contains("password", problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task A_login_without_a_password_names_the_missing_field()
     {

@@ -41,7 +41,7 @@ public sealed class CreateAdminCommandTests
             using var anonymous = app.CreateClient();
             var login = await (await anonymous.PostAsJsonAsync("/api/auth/login", new { email = "it-chef@kk.test", password = Password })).ReadOk<JsonElement>();
             using var admin = AccountSteps.WithToken(app, login.GetProperty("accessToken").GetString()!);
-            var users = await (await admin.GetAsync("/api/users")).ReadOk<List<UserResponse>>();
+            var users = (await (await admin.GetAsync("/api/users")).ReadOk<UserPageResponse>()).Items;
             var created = Assert.Single(users);
             Assert.Equal(("it-chef@kk.test", "Ida Iversen", true), (created.Email, created.Name, created.Active));
             Assert.Equal(["Administrator"], created.Roles);

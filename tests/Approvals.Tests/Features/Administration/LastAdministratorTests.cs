@@ -14,7 +14,7 @@ public sealed class LastAdministratorTests
         var demoAdmin = await app.ClientFor(Users.Administrator);
         var chief = await Onboard(app, demoAdmin, ["Administrator"]);
         using var chiefClient = WithToken(app, await Token(app, chief.Email));
-        var demoAdminId = (await chiefClient.GetFromJsonAsync<List<UserResponse>>($"/api/users?search={Users.Administrator}"))!.Single().Id;
+        var demoAdminId = (await chiefClient.GetFromJsonAsync<UserPageResponse>($"/api/users?search={Users.Administrator}"))!.Items.Single().Id;
         Assert.Equal(HttpStatusCode.OK, (await chiefClient.PostAsync($"/api/users/{demoAdminId}/deactivate", null)).StatusCode);
 
         var deactivate = await chiefClient.PostAsync($"/api/users/{chief.Id}/deactivate", null);
@@ -45,7 +45,7 @@ public sealed class LastAdministratorTests
         var demoAdmin = await app.ClientFor(Users.Administrator);
         var first = await Onboard(app, demoAdmin, ["Administrator"]);
         var second = await Onboard(app, demoAdmin, ["Administrator"]);
-        var demoAdminId = (await demoAdmin.GetFromJsonAsync<List<UserResponse>>($"/api/users?search={Users.Administrator}"))!.Single().Id;
+        var demoAdminId = (await demoAdmin.GetFromJsonAsync<UserPageResponse>($"/api/users?search={Users.Administrator}"))!.Items.Single().Id;
         using var firstClient = WithToken(app, await Token(app, first.Email));
         using var secondClient = WithToken(app, await Token(app, second.Email));
         Assert.Equal(HttpStatusCode.OK, (await firstClient.PostAsync($"/api/users/{demoAdminId}/deactivate", null)).StatusCode);

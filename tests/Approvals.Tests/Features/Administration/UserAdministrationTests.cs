@@ -36,7 +36,7 @@ public sealed class UserAdministrationTests(ApprovalsApp app) : IClassFixture<Ap
         var me = await colleague.GetFromJsonAsync<JsonElement>("/api/auth/me");
         Assert.Equal(["Secretary"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal("SOU", me.GetProperty("committee").GetString());
-        var listed = await admin.GetFromJsonAsync<List<UserResponse>>($"/api/users?search={email}");
+        var listed = (await admin.GetFromJsonAsync<UserPageResponse>($"/api/users?search={email}"))!.Items;
         Assert.NotNull(Assert.Single(listed!).LastSignInUtc);
 
         // Used once: the same link cannot set another password.
@@ -160,22 +160,22 @@ public sealed class UserAdministrationTests(ApprovalsApp app) : IClassFixture<Ap
         var created = await Onboard(app, admin, ["Coordinator"]);
         using var colleague = WithToken(app, await Token(app, created.Email));
         Assert.Equal(HttpStatusCode.OK, (await colleague.GetAsync("/api/reports/missing-indicators")).StatusCode);
-        var plans = await colleague.GetFromJsonAsync<List<JsonElement>>("/api/plans");
-        Assert.NotEmpty(plans!);
-        var planId = plans![0].GetProperty("id").GetGuid();
+        var plans = (await colleague.GetFromJsonAsync<JsonElement>("/api/plans")).GetProperty("items").EnumerateArray().ToList();
+        Assert.NotEmpty(plans);
+        var planId = plans[0].GetProperty("id").GetGuid();
 
         var update = await admin.PutAsJsonAsync($"/api/users/{created.Id}", new { name = "Kim Kollega", roles = Array.Empty<string>(), committee = (string?)null });
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.GetAsync("/api/reports/missing-indicators")).StatusCode);
-        Assert.Empty((await colleague.GetFromJsonAsync<List<JsonElement>>("/api/plans"))!);
+        Assert.Empty((await colleague.GetFromJsonAsync<JsonElement>("/api/plans")).GetProperty("items").EnumerateArray());
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.GetAsync($"/api/plans/{planId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.GetAsync($"/api/plans/{planId}/validation")).StatusCode);
 
         await admin.PutAsJsonAsync($"/api/users/{created.Id}", new { name = "Kim Kollega", roles = new[] { "Secretary" }, committee = "KFU" });
-        var own = await colleague.GetFromJsonAsync<List<JsonElement>>("/api/plans");
-        Assert.All(own!, p => Assert.Equal("KFU", p.GetProperty("committee").GetString()));
-        Assert.NotEmpty(own!);
+        var own = (await colleague.GetFromJsonAsync<JsonElement>("/api/plans")).GetProperty("items").EnumerateArray().ToList();
+        Assert.All(own, p => Assert.Equal("KFU", p.GetProperty("committee").GetString()));
+        Assert.NotEmpty(own);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class UserAdministrationTests(ApprovalsApp app) : IClassFixture<Ap
         async Task<List<string>> Names(string query)
         {
             var response = await admin.GetAsync($"/api/users?{query}");
-            return (await response.ReadOk<List<UserResponse>>()).Select(u => u.Name).ToList();
+            return (await response.ReadOk<UserPageResponse>()).Items.Select(u => u.Name).ToList();
         }
 
         Assert.Equal([oerum.Name, aase.Name], await Names($"search={marker}"));
@@ -248,15 +248,17 @@ public sealed class UserAdministrationTests(ApprovalsApp app) : IClassFixture<Ap
         Assert.Equal([oerum.Name], await Names($"search={marker}&committee=biu"));
         Assert.Equal([oerum.Name], await Names($"search={marker}&active=true"));
         Assert.Equal([aase.Name], await Names($"search={marker}&active=false"));
-        Assert.Equal([aase.Name], await Names($"search={marker}&limit=1&offset=1"));
-        var all = await admin.GetAsync("/api/users?limit=3");
-        Assert.Equal(3, (await all.ReadOk<List<UserResponse>>()).Count);
-        Assert.True(int.Parse(all.Headers.GetValues("X-Total-Count").Single()) > 3);
+        Assert.Equal([aase.Name], await Names($"search={marker}&pageSize=1&page=2"));
+        var all = await (await admin.GetAsync("/api/users?pageSize=3")).ReadOk<UserPageResponse>();
+        Assert.Equal(3, all.Items.Count);
+        Assert.True(all.Total > 3);
+        Assert.Equal((1, 3), (all.Page, all.PageSize));
 
         Assert.Equal(["role"], (await (await admin.GetAsync("/api/users?role=Mayor")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
         Assert.Equal(["committee"], (await (await admin.GetAsync("/api/users?committee=XYZ")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
         Assert.Equal(["active"], (await (await admin.GetAsync("/api/users?active=maybe")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
-        Assert.Equal(["limit"], (await (await admin.GetAsync("/api/users?limit=100000")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
+        Assert.Equal(["pageSize"], (await (await admin.GetAsync("/api/users?pageSize=100000")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
+        Assert.Equal(["page"], (await (await admin.GetAsync("/api/users?page=0")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
         Assert.Equal(["search"], (await (await admin.GetAsync($"/api/users?search={new string('s', 201)}")).AssertProblem(HttpStatusCode.BadRequest)).ErrorFields());
     }
 

@@ -40,7 +40,7 @@ public sealed class CoordinatorPageTests(ApprovalsApp app)
     public async Task The_goals_lacking_indicators_link_to_their_row_on_the_plan_page()
     {
         var client = await PageClient.SignIn(app, Users.Coordinator);
-        var sou = (await (await app.ClientFor(Users.Coordinator)).GetFromJsonAsync<List<Approvals.Web.Features.Plans.PlanSummary>>("/api/plans?committee=SOU"))!
+        var sou = (await (await app.ClientFor(Users.Coordinator)).AllPlans("committee=SOU"))!
             .Single(p => p.Title == "Handleplan: Sundheds- og Omsorgsudvalget");
 
         var html = await client.Html("/koordinator?committee=sou&stage=draft");

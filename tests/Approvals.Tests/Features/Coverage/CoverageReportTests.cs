@@ -27,7 +27,7 @@ public sealed class CoverageReportTests(ApprovalsApp app) : IClassFixture<Approv
     public async Task A_row_names_the_plan_the_goal_and_what_stands_in_for_its_indicator()
     {
         var report = await Get();
-        var plans = await (await app.ClientFor(Users.Coordinator)).GetFromJsonAsync<List<Approvals.Web.Features.Plans.PlanSummary>>("/api/plans");
+        var plans = await (await app.ClientFor(Users.Coordinator)).AllPlans("");
 
         var sou = report.Rows.Single(r => r.Committee == "SOU");
         Assert.Equal(plans!.Single(p => p.Committee == "SOU").Id, sou.PlanId);

@@ -52,7 +52,7 @@ public sealed class CoverageReportUpdateTests(ApprovalsApp app) : IClassFixture<
     public async Task A_goal_given_a_real_indicator_leaves_the_report()
     {
         var coordinator = await app.ClientFor(Users.Coordinator);
-        var plan = (await coordinator.GetFromJsonAsync<List<PlanSummary>>("/api/plans?committee=SOU"))!.Single();
+        var plan = (await coordinator.AllPlans("committee=SOU"))!.Single();
         var sou = await app.ClientFor(Users.Secretary(Committee.Sou));
         var current = await sou.GetFromJsonAsync<PlanResponse>($"/api/plans/{plan.Id}");
         var goal = current!.Objectives[0].Goals[0];

@@ -13,7 +13,7 @@ public sealed class PlanValidationApiTests(ApprovalsApp app) : IClassFixture<App
     private async Task<Guid> SeedPlanId(string committee)
     {
         var client = await app.ClientFor(Users.Coordinator);
-        var plans = await client.GetFromJsonAsync<List<PlanSummary>>($"/api/plans?committee={Uri.EscapeDataString(committee)}");
+        var plans = await client.AllPlans($"committee={Uri.EscapeDataString(committee)}");
         return plans!.Single().Id;
     }
 

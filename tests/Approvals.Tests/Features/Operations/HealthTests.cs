@@ -115,4 +115,22 @@ public sealed class HealthTests(ApprovalsApp app)
                 services.ConfigureDbContext<ApprovalsDbContext>(options => options.AddInterceptors(disk)));
         }
     }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_answers_get_and_head_only(string path)
+    {
+        using var anonymous = app.CreateClient();
+
+        var head = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        var others = new List<HttpStatusCode>();
+        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Delete, HttpMethod.Put, HttpMethod.Trace, HttpMethod.Patch })
+        {
+            others.Add((await anonymous.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.All(others, status => Assert.Equal(HttpStatusCode.MethodNotAllowed, status));
+    }
 }

@@ -19,7 +19,7 @@ public sealed class RequestLoggingTests(RequestLoggingTests.LoggedApp app) : ICl
     public async Task A_plan_request_logs_its_line_with_the_plan_id()
     {
         var client = await app.ClientFor(Users.Coordinator);
-        var plan = (await client.GetFromJsonAsync<List<PlanSummary>>("/api/plans?committee=KFU"))!.First();
+        var plan = (await client.AllPlans("committee=KFU"))!.First();
 
         await client.GetAsync($"/api/plans/{plan.Id}");
         await client.GetAsync($"/api/plans/{Guid.Empty}");

@@ -89,8 +89,8 @@ public sealed class PlanApiTests(ApprovalsApp app)
         var coordinator = await app.ClientFor(Users.Coordinator);
         var sou = await SeedPlan("SOU");
 
-        var own = await secretary.GetFromJsonAsync<List<PlanSummary>>("/api/plans");
-        var all = await coordinator.GetFromJsonAsync<List<PlanSummary>>("/api/plans");
+        var own = await secretary.AllPlans("");
+        var all = await coordinator.AllPlans("");
 
         Assert.All(own!, p => Assert.Equal("KFU", p.Committee));
         Assert.Superset(new HashSet<string> { "ØU", "TMU", "BUU", "SUD", "KFU", "SOU" }, all!.Select(p => p.Committee).ToHashSet());
@@ -114,7 +114,7 @@ public sealed class PlanApiTests(ApprovalsApp app)
     {
         var client = await app.ClientFor(Users.Coordinator);
 
-        var plans = await client.GetFromJsonAsync<List<PlanSummary>>("/api/plans?committee=sou&stage=draft");
+        var plans = await client.AllPlans("committee=sou&stage=draft");
 
         var plan = Assert.Single(plans!, p => p.Title.StartsWith("Handleplan", StringComparison.Ordinal));
         Assert.Equal("SOU", plan.Committee);
@@ -155,18 +155,6 @@ public sealed class PlanApiTests(ApprovalsApp app)
 
         Assert.Contains("title", problem.ErrorFields());
         Assert.Equal(before, await app.WithDb(db => db.Plans.CountAsync()));
-    }
-
-    [Fact]
-    public async Task A_body_over_the_size_limit_is_a_400()
-    {
-        var client = await app.ClientFor(Users.Secretary(Committee.Biu));
-        var huge = new string('x', 600 * 1024);
-
-        var problem = await (await client.PostAsJsonAsync("/api/plans", new { committee = "BIU", title = huge, objectives = Array.Empty<object>() }))
-            .AssertProblem(HttpStatusCode.BadRequest);
-
-        Assert.Contains("body", problem.ErrorFields());
     }
 
     [Fact]
@@ -238,7 +226,7 @@ public sealed class PlanApiTests(ApprovalsApp app)
     private async Task<PlanResponse> SeedPlan(string committee)
     {
         var client = await app.ClientFor(Users.Coordinator);
-        var summary = (await client.GetFromJsonAsync<List<PlanSummary>>($"/api/plans?committee={committee}"))!
+        var summary = (await client.AllPlans($"committee={committee}"))!
             .First(p => p.Title.StartsWith("Handleplan:", StringComparison.Ordinal));
         return (await client.GetFromJsonAsync<PlanResponse>($"/api/plans/{summary.Id}"))!;
     }

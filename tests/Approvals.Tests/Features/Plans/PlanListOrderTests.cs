@@ -19,7 +19,7 @@ public sealed class PlanListOrderTests(ApprovalsApp app)
         }
 
         var coordinator = await app.ClientFor(Users.Coordinator);
-        var plans = (await coordinator.GetFromJsonAsync<List<PlanSummary>>("/api/plans"))!;
+        var plans = (await coordinator.AllPlans(""))!;
 
         var codes = plans.Select(p => p.Committee).Distinct().ToList();
         Assert.Equal(["BIU", "BUU", "KFU", "SOU", "SUD", "TMU", "ØU"], codes);
@@ -35,7 +35,7 @@ public sealed class PlanListOrderTests(ApprovalsApp app)
     {
         var coordinator = await app.ClientFor(Users.Coordinator);
 
-        var plans = (await coordinator.GetFromJsonAsync<List<PlanSummary>>($"/api/plans?committee={Uri.EscapeDataString(filter)}"))!;
+        var plans = (await coordinator.AllPlans($"committee={Uri.EscapeDataString(filter)}"))!;
 
         Assert.NotEmpty(plans);
         Assert.All(plans, p => Assert.Equal("ØU", p.Committee));

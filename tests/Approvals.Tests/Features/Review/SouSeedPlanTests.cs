@@ -13,7 +13,7 @@ public sealed class SouSeedPlanTests(ReviewApp app)
     {
         var secretary = await app.ClientFor(Users.Secretary(Committee.Sou));
         var reviewer = await app.ClientFor(Users.AdministrativeReviewer);
-        var summary = (await secretary.GetFromJsonAsync<List<PlanSummary>>("/api/plans?committee=SOU"))!
+        var summary = (await secretary.AllPlans("committee=SOU"))!
             .Single(p => p.Title.StartsWith("Handleplan:", StringComparison.Ordinal));
 
         // The secretary may submit: a placeholder indicator is flagged, not an error that stops a submit.

@@ -149,8 +149,13 @@ public static class AuthorizationTable
         Api("GET /api/workflows/{id}", Rule.SignedIn, HttpStatusCode.OK, Get("/api/workflows/committee-plan")),
         Api("GET /api/workflows/{id}/diagram", Rule.SignedIn, HttpStatusCode.OK, Get("/api/workflows/committee-plan/diagram")),
         Page("GET /arbejdsgange", Rule.SignedIn, HttpStatusCode.OK, Get("/arbejdsgange")),
-        Api("* /health/live", Rule.Anyone, HttpStatusCode.OK, Get("/health/live")),
-        Api("* /health/ready", Rule.Anyone, HttpStatusCode.OK, Get("/health/ready")),
+        Api("GET /health/live", Rule.Anyone, HttpStatusCode.OK, Get("/health/live")),
+        Api("HEAD /health/live", Rule.Anyone, HttpStatusCode.OK, (_, _) => Get(HttpMethod.Head, "/health/live")),
+        Api("GET /health/ready", Rule.Anyone, HttpStatusCode.OK, Get("/health/ready")),
+        Api("HEAD /health/ready", Rule.Anyone, HttpStatusCode.OK, (_, _) => Get(HttpMethod.Head, "/health/ready")),
+        // Probes only read: every other method gets 405 from an endpoint of its own, anonymous like the probes.
+        .. new[] { "POST", "PUT", "DELETE", "PATCH", "TRACE", "OPTIONS", "CONNECT" }.Select(method =>
+            Api($"{method} /health/{{probe:regex(^(live|ready)$)}}", Rule.Anyone, HttpStatusCode.MethodNotAllowed, (_, _) => Get(new HttpMethod(method), "/health/ready"))),
         // The API's description and its reference hold no data: anyone may read them.
         Api("GET /openapi/{documentName}.json", Rule.Anyone, HttpStatusCode.OK, Get("/openapi/v1.json")),
         Api("GET /api/docs", Rule.Anyone, HttpStatusCode.OK, Get("/api/docs")),

@@ -110,7 +110,7 @@ public sealed partial class WebUiTests(ApprovalsApp app)
     public async Task A_get_of_a_form_handlers_address_only_shows_the_page_and_changes_nothing()
     {
         var client = await app.ClientFor(Users.Secretary(Committee.Sou));
-        var plans = await client.GetFromJsonAsync<List<Approvals.Web.Features.Plans.PlanSummary>>("/api/plans?committee=SOU");
+        var plans = await client.AllPlans("committee=SOU");
         var plan = plans!.OrderBy(p => p.Title).First();
 
         var response = await client.GetAsync($"/planer/{plan.Id}/rediger?handler=AddGoal&o=0");

@@ -1,0 +1,50 @@
+using System.Net.Http.Headers;
+using Approvals.Core.Plans;
+using Approvals.Tests.Api;
+using Approvals.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace Approvals.Tests.Features.Review;
+
+/// <summary>A lost race is an expected outcome: the client gets 409, and the log has no error for it.</summary>
+public sealed class RaceLogTests(LoggedApp app) : IClassFixture<LoggedApp>
+{
+    private const int Racers = 12;
+
+    [Fact]
+    public async Task Simultaneous_submits_log_no_error_although_all_but_one_lose()
+    {
+        var secretary = Users.Secretary(Committee.Biu);
+        var client = await app.ClientFor(secretary);
+        var token = await app.TokenFor(secretary);
+        var lost = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            var plan = await (await client.PostAsJsonAsync("/api/plans", ReviewApp.CleanPlan("BIU"))).ReadOk<Approvals.Web.Features.Plans.PlanResponse>();
+            var clients = Enumerable.Range(0, Racers).Select(_ =>
+            {
+                var c = app.CreateClient();
+                c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return c;
+            }).ToList();
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var racing = clients.Select(async c =>
+            {
+                await start.Task;
+                using var response = await ReviewApp.Act(c, plan.Id, "submit", plan.ETag);
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            }).ToList();
+            start.SetResult();
+            var results = await Task.WhenAll(racing);
+            clients.ForEach(c => c.Dispose());
+
+            Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.OK));
+            Assert.Equal(Racers - 1, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+            lost += results.Count(r => r.Item2.Contains("saved just before yours", StringComparison.Ordinal));
+        }
+
+        var errors = app.Logs.Lines.Where(l => l.Level >= LogLevel.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n---\n", errors.Select(e => $"{e.Category}: {e.Message}\n{e.Exception}")));
+        Assert.True(lost > 0, "No request lost at the database: the race never reached SaveChanges, so the test proved nothing.");
+    }
+}
