@@ -50,10 +50,12 @@ export async function flow(baseUrl: string, email: string, password: string, rev
 
     // List, narrowed by committee (camelCase query names), with counts as numbers.
     const list = await client.GET("/api/plans", { params: { query: { committee: committee ?? undefined } } });
-    if (!list.data || list.data.length === 0) {
+    // A page of the list: its items and the total over every page.
+    const total: number = list.data?.total ?? 0;
+    if (!list.data || total === 0 || list.data.items.length === 0) {
         throw new Error("No plans to work on.");
     }
-    const first: Schemas["PlanSummary"] = list.data[0];
+    const first: Schemas["PlanSummary"] = list.data.items[0];
     const flagged: number = first.flaggedGoalCount + first.errorCount + first.warningCount;
 
     // Read one with its ETag.

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -185,8 +186,9 @@ public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
         var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"There is no account {email}.");
+        var plan = await scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>().Plans.AsNoTracking().SingleAsync(p => p.Id == planId);
         var outcome = await scope.ServiceProvider.GetRequiredService<PlanTransitions>()
-            .TakeAsync(planId, await signIn.CreateUserPrincipalAsync(user), action, comment, "*", CancellationToken.None);
+            .TakeAsync(planId, await signIn.CreateUserPrincipalAsync(user), action, comment, ETags.For(plan), CancellationToken.None);
         if (outcome.Status != TransitionStatus.Taken)
         {
             throw new InvalidOperationException($"{email} could not {action} plan {planId}: {outcome.Status} {outcome.Refusal?.Message}");

@@ -128,6 +128,18 @@ public sealed class StoredLengthTests
             ["CommentReplies.AuthorId"] = UserIdLength,
             ["CommentReplies.AuthorName"] = actorName,
             ["CommentReplies.Text"] = CommentRules.MaxTextLength,
+            ["DeadlineNotices.Kind"] = Enum.GetNames<Approvals.Core.Deadlines.DeadlineNoticeKind>().Max(k => k.Length),
+            ["DeadlineNotices.Stage"] = id,
+            // A W3C traceparent of version 00: 2 + 1 + 32 + 1 + 16 + 1 + 2 characters.
+            ["Outbox.TraceParent"] = "00-".Length + 32 + 1 + 16 + 1 + 2,
+            ["OperatorActions.ActorId"] = UserIdLength,
+            // Cut to the column by DeliveryOverview, as is the last error it keeps as the detail.
+            ["OperatorActions.ActorName"] = Math.Min(actorName, OperatorAction.ActorNameMaxLength),
+            ["OperatorActions.Action"] = new[] { Approvals.Web.Features.Operations.DeliveryOverview.RetryEvent, Approvals.Web.Features.Operations.DeliveryOverview.RetryEmail }.Max(a => a.Length),
+            ["OperatorActions.Target"] = Guid.Empty.ToString().Length,
+            ["OperatorActions.Detail"] = OperatorAction.DetailMaxLength,
+            ["ReadinessProbes.Id"] = Guid.Empty.ToString("N").Length,
+            ["ReadinessProbes.Padding"] = ReadinessProbe.MaxPaddingLength,
         };
     }
 
