@@ -99,6 +99,24 @@ public sealed class WriteGateInterceptor(WriteGate gate)
         return Task.CompletedTask;
     }
 
+    // A save that loses on a concurrency token ends in neither SavedChanges nor SaveChangesFailed: EF Core raises
+    // only this. The save's own transaction still holds the turn until EF Core disposes it, a moment later; without
+    // this the turn stayed held until the connection closed, and a flow that wrote on another connection before
+    // that waited for itself.
+
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Leave(eventData.Context, Reason.SaveChanges);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        Leave(eventData.Context, Reason.SaveChanges);
+        return ValueTask.FromResult(result);
+    }
+
     // Explicit transactions: SQLite's BEGIN IMMEDIATE takes the database's write lock, so the turn is taken
     // before it. The transaction is begun here, so a begin that fails gives the turn back at once.
 

@@ -128,6 +128,32 @@ public sealed class WriteGateInterceptorTests : IAsyncLifetime
         await Notify(secretaryId).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_save_that_loses_on_the_concurrency_token_gives_the_turn_back_before_its_connection_closes()
+    {
+        // The losers of two simultaneous approvals: EF Core raises no SaveChangesFailed for a concurrency conflict,
+        // so the turn stayed held until the request's connection closed, and a request that wrote again on another
+        // connection before that waited for itself (the race test hung for 100 s, then every later write did).
+        var plan = await Transitions.NewPlan(_app, Committee.Kfu);
+
+        var saved = await _app.WithDb(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            var stale = await db.Plans.SingleAsync(p => p.Id == plan);
+            await _app.WithDb(other => other.Plans.Where(p => p.Id == plan)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyToken, Guid.NewGuid())));
+            db.Entry(stale).Property(p => p.Title).CurrentValue = "Tabt";
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+
+            // Another writer gets its turn while this context and its connection are still open.
+            return await _app.WithDb(other => other.Plans.Where(p => p.Id == plan).ExecuteUpdateAsync(s => s.SetProperty(p => p.Title, "Vundet")))
+                .WaitAsync(TimeSpan.FromSeconds(10));
+        });
+
+        Assert.Equal(1, saved);
+        Assert.Equal("Vundet", await _app.WithDb(db => db.Plans.Where(p => p.Id == plan).Select(p => p.Title).SingleAsync()));
+    }
+
     private Task<Guid> Notify(string recipientId) => _app.WithDb(async db =>
     {
         var notification = new Notification
