@@ -24,7 +24,11 @@ if [ "$total" -eq 0 ]; then
   echo "tests: 0 passed, 1 failed (no test results were found)"
   exit 1
 fi
+# Passes the caller saw fail without a failing test in their results (aborted: a hang, a crashed test host).
+aborted=${ABORTED_PASSES:-0}
+failed=$((failed + aborted))
 line="tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+[ "$aborted" -gt 0 ] && line="$line ($aborted test pass(es) aborted before the end: see the output above)"
 echo "$line"
 [ "$failed" -eq 0 ]
