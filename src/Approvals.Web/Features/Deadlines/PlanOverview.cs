@@ -3,6 +3,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Plans;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Deadlines;
@@ -37,7 +38,7 @@ public static class PlanOverview
 {
     public const int PageSize = 25;
     public const int MaxPage = 10_000;
-    public const int MaxSearchLength = 200;
+    public const int MaxSearchLength = PlanSearch.MaxLength;
 
     public static async Task<PlanOverviewPage> Build(
         ApprovalsDbContext db, WorkflowCatalog catalog, ClaimsPrincipal user, Committee? committee, string? stage, string? search,
@@ -67,12 +68,7 @@ public static class PlanOverview
 
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = "%" + Escape(search.Trim().ToLowerInvariant()) + "%";
-            // Goal texts live in the content document (PlanContents."Content", JSON text): the database scans that
-            // column with LIKE and hands back ids, so no plan's content is loaded into memory.
-            var inContent = db.Database.SqlQuery<Guid>(
-                $"""SELECT "Id" AS "Value" FROM "PlanContents" WHERE lower("Content") LIKE {pattern} ESCAPE '\'""");
-            query = query.Where(p => EF.Functions.Like(p.Title.ToLower(), pattern, "\\") || inContent.Contains(p.Id));
+            query = query.Matching(db, search);
         }
 
         var total = await query.CountAsync(ct);
@@ -92,8 +88,4 @@ public static class PlanOverview
                 p.DueUtc, p.DueUtc is { } due && due < nowUtc, p.FlaggedGoalCount, p.ErrorCount, p.WarningCount, p.UpdatedUtc))],
             total, page, PageSize);
     }
-
-    /// <summary>The search text with LIKE's wildcards taken literally.</summary>
-    private static string Escape(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -25,7 +25,8 @@ public static class PlanEndpoints
             .WithSummary("List plans a page at a time, with their flag counts")
             .WithDescription("Every plan you may read (a secretary: the own committee's), ordered by committee and title, with stage, revision, " +
                 "goal and flag counts and due time, as `{items, total, page, pageSize}`. `committee` (code or slug) and `stage` (a stage id) narrow " +
-                "the list; `page` (from 1) and `pageSize` choose the page. An unknown or out-of-range value is a 400 naming it.")
+                "the list, `search` (at most 200 characters, taken literally, case-insensitive) finds plans by title or by any text of their objectives, " +
+                "goals, indicators and activities; `page` (from 1) and `pageSize` choose the page. An unknown or out-of-range value is a 400 naming it.")
             .ProducesValidationProblem();
         plans.MapGet("/{id:guid}", Get)
             .WithName(GetPlanRoute)
@@ -56,11 +57,17 @@ public static class PlanEndpoints
 
     /// <summary>A page of plan summaries, by committee code then title (each by code point), with the total.</summary>
     private static async Task<Results<Ok<PlanPage>, ValidationProblem>> List(
-        string? committee, string? stage, int? page, int? pageSize, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows, CancellationToken ct)
+        string? committee, string? stage, string? search, int? page, int? pageSize, HttpContext http, ApprovalsDbContext db, WorkflowCatalog workflows,
+        CancellationToken ct)
     {
         if (PageRequest.TryCreate(page, pageSize, out var request) is { } invalid)
         {
             return invalid;
+        }
+
+        if (search is { Length: > PlanSearch.MaxLength })
+        {
+            return Problems.Validation("search", $"The search is {search.Length} characters long; search for at most {PlanSearch.MaxLength}.");
         }
 
         var query = db.Plans.AsNoTracking();
@@ -82,6 +89,11 @@ public static class PlanEndpoints
             }
 
             query = query.Where(p => p.Stage == stageId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            query = query.Matching(db, search);
         }
 
         if (!http.User.HasAnyRole())
