@@ -14,6 +14,9 @@ public sealed record BenchmarkOptions
 
     public string? Out { get; init; }
 
+    /// <summary>Seconds of reading one plan, and then its actions, after the workflow load (0 skips them).</summary>
+    public int ReadSeconds { get; init; } = 5;
+
     /// <summary>Plan counts the coverage report is timed at.</summary>
     public IReadOnlyList<int> CoverageSizes { get; init; } = [100, 1_000, 10_000];
 
@@ -37,6 +40,7 @@ public sealed record BenchmarkOptions
           --clients N          concurrent HTTP clients, and raw SQLite writers (default 16)
           --warmup N           seconds of the same load before measuring, not counted (default 15)
           --out FILE           write the figures as JSON
+          --read-seconds N     GET of one plan, then of its actions, each N s after the workflow load (default 5; 0 skips)
           --coverage-sizes L   plan counts for the coverage report, e.g. 100,1000,10000 (the default)
           --parts L            which to run of workflow,raw,coverage (default all three)
           --app FILE           the Approvals.Web.dll to start (default: the one built with this benchmark)
@@ -56,6 +60,7 @@ public sealed record BenchmarkOptions
                 "--clients" => options with { Clients = Positive(name, Value()) },
                 "--warmup" => options with { WarmupSeconds = NonNegative(name, Value()) },
                 "--out" => options with { Out = Value() },
+                "--read-seconds" => options with { ReadSeconds = NonNegative(name, Value()) },
                 "--coverage-sizes" => options with { CoverageSizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => Positive(name, s)).ToList() },
                 "--parts" => options with { Parts = PartList(name, Value()) },
                 "--app" => options with { App = Value() },

@@ -134,6 +134,8 @@ public static class BenchmarkProgram
         var needed = (int)Math.Ceiling(expectedRate * options.Seconds / WorkflowBenchmark.TransitionsPerPlan) + options.Clients * 2;
         log.WriteLine($"Seeding {needed:N0} plans of {BenchmarkPlans.Goals} goals through POST /api/plans ...");
         var seeded = await bench.SeedAsync(needed, cancellationToken);
+        // One plan of the seeded ones is kept for the reads, after the transitions.
+        seeded.TryDequeue(out var readPlan);
         await WaitForOutboxAsync(app.DatabaseFile, TimeSpan.FromSeconds(60), cancellationToken);
 
         log.WriteLine($"Measuring for {options.Seconds} s ...");
@@ -143,13 +145,20 @@ public static class BenchmarkProgram
         var (cpu, clientCpu) = (app.CpuTime() - cpuBefore, Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore);
         var drained = await WaitForOutboxAsync(app.DatabaseFile, TimeSpan.FromSeconds(60), cancellationToken);
 
+        var reads = (Plan: ReadRun.NotRun, Actions: ReadRun.NotRun);
+        if (options.ReadSeconds > 0 && readPlan is not null)
+        {
+            log.WriteLine($"Reading one plan and its actions, {options.ReadSeconds} s each ...");
+            reads = await ReadBenchmark.RunAsync(api, readPlan, options.Clients, TimeSpan.FromSeconds(options.ReadSeconds), cancellationToken);
+        }
+
         LagSummary lag;
         await using (var db = BenchmarkDatabase.Open(app.DatabaseFile))
         {
             lag = await NotificationLag.MeasureAsync(db, since, cancellationToken);
         }
 
-        return new WorkflowResult(measured, warmupTransitions, warmupRate, needed, lag, drained, cpu, clientCpu, app.PeakWorkingSetMb());
+        return new WorkflowResult(measured, warmupTransitions, warmupRate, needed, lag, drained, cpu, clientCpu, app.PeakWorkingSetMb(), reads.Plan, reads.Actions);
     }
 
     /// <summary>Waits until every outbox row is delivered to the inbox; false when some are still waiting at the deadline.</summary>
@@ -200,12 +209,17 @@ public sealed record WorkflowResult(
     bool OutboxDrained,
     TimeSpan AppCpu,
     TimeSpan ClientCpu,
-    double PeakWorkingSetMb)
+    double PeakWorkingSetMb,
+    ReadRun PlanReads,
+    ReadRun ActionsReads)
 {
+    /// <summary>The app process's CPU time during the measured transitions, per transition.</summary>
+    public double CpuMsPerTransition => Run.Transitions > 0 ? AppCpu.TotalMilliseconds / Run.Transitions : 0;
+
     /// <summary>Stands in when only other parts were asked for.</summary>
     public static readonly WorkflowResult NotRun = new(
         new WorkflowRun(0, 0, [], TimeSpan.Zero, [], 0, false), 0, 0, 0, new LagSummary(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero),
-        true, TimeSpan.Zero, TimeSpan.Zero, 0);
+        true, TimeSpan.Zero, TimeSpan.Zero, 0, ReadRun.NotRun, ReadRun.NotRun);
 }
 
 internal static class Machine

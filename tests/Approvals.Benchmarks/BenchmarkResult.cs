@@ -20,8 +20,11 @@ public sealed record BenchmarkResult(
     public const double TargetCoverageMs = 250;
     public const int TargetCoveragePlans = 10_000;
     public const double TargetPeakWorkingSetMb = 300;
+    public const double TargetCpuMsPerTransition = 1;
+    public const double TargetPlanReadsPerSecond = 6_000;
+    public const double TargetActionsReadsPerSecond = 5_000;
 
-    public int Errors => Workflow.Run.Errors + (Workflow.OutboxDrained ? 0 : 1);
+    public int Errors => Workflow.Run.Errors + Workflow.PlanReads.Errors + Workflow.ActionsReads.Errors + (Workflow.OutboxDrained ? 0 : 1);
 
     public double TransitionsPerSecond => Workflow.Run.PerSecond;
 
@@ -40,6 +43,12 @@ public sealed record BenchmarkResult(
                 p50 = Round(Workflow.Run.Percentile(50), 2),
                 p95 = Round(Workflow.Run.Percentile(95), 2),
                 p99 = Round(Workflow.Run.Percentile(99), 2),
+            },
+            cpuMsPerTransition = Round(Workflow.CpuMsPerTransition, 3),
+            readsPerSecond = new
+            {
+                plan = Round(Workflow.PlanReads.PerSecond, 1),
+                actions = Round(Workflow.ActionsReads.PerSecond, 1),
             },
             rawSqliteTransactionsPerSecond = Round(Raw?.PerSecond ?? 0, 1),
             ratioToRawSqlite = Round(RatioToRawSqlite, 4),
@@ -114,7 +123,15 @@ public sealed record BenchmarkResult(
         yield return ("Latency p50 / p95 / p99", $"{run.Percentile(50):N1} / {run.Percentile(95):N1} / {run.Percentile(99):N1} ms", Verdict(run.Percentile(99) < TargetP99Ms, $"p99 < {TargetP99Ms} ms"));
         yield return ("Transitions (errors)", $"{run.Transitions:N0} in {run.Elapsed.TotalSeconds:N1} s ({run.Errors} errors)", Verdict(run.Errors == 0, "no errors"));
         yield return ("Plans adopted", $"{run.PlansAdopted:N0} of {Workflow.PlansSeeded:N0} seeded" + (run.RanOutOfPlans ? " (ran out)" : ""), "");
-        yield return ("CPU per transition (app / clients)", run.Transitions > 0 ? $"{Workflow.AppCpu.TotalMilliseconds / run.Transitions:N2} / {Workflow.ClientCpu.TotalMilliseconds / run.Transitions:N2} ms" : "-", "");
+        yield return ("CPU per transition (app / clients)", run.Transitions > 0 ? $"{Workflow.CpuMsPerTransition:N2} / {Workflow.ClientCpu.TotalMilliseconds / run.Transitions:N2} ms" : "-",
+            Verdict(Workflow.CpuMsPerTransition <= TargetCpuMsPerTransition, $"<= {TargetCpuMsPerTransition} ms (app)"));
+        foreach (var (name, reads, target) in new[] { ("Reads of GET /api/plans/{id}", Workflow.PlanReads, TargetPlanReadsPerSecond), ("Reads of GET /api/plans/{id}/actions", Workflow.ActionsReads, TargetActionsReadsPerSecond) })
+        {
+            if (reads.Requests + reads.Errors > 0)
+            {
+                yield return (name, $"{reads.PerSecond.ToString("N0", c)}/s ({reads.Requests:N0} in {reads.Elapsed.TotalSeconds:N1} s, {reads.Errors} errors)", Verdict(reads.PerSecond >= target && reads.Errors == 0, $">= {target:N0}/s"));
+            }
+        }
     }
 
     private static string Verdict(bool met, string target) => $"{(met ? "ok" : "MISSED")} (target {target})";

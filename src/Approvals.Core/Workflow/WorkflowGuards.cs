@@ -45,8 +45,16 @@ public sealed class WorkflowGuard(string name, string description, Func<GuardCon
     /// <summary>What keeps the plan from passing; none means the guard is met.</summary>
     public IReadOnlyList<GuardFinding> Check(GuardContext context) => check(context);
 
-    public static WorkflowGuard OnFlags(string name, string description, Func<Flag, bool> blocks) =>
-        new(name, description, context => PlanFlagger.Evaluate(context.Plan).Where(blocks).Select(GuardFinding.From).ToList());
+    /// <summary>
+    /// A guard on the plan's flags. <paramref name="metByStoredCounts"/> answers from the flag counts stored on the plan
+    /// when it was last saved (<see cref="Plan.ErrorCount"/>, <see cref="Plan.FlaggedGoalCount"/>, computed by the same
+    /// <see cref="PlanFlagger"/>): when they show nothing that could block, the guard is met without evaluating the
+    /// content. Otherwise the content is evaluated, so the findings are exactly the flags'.
+    /// </summary>
+    public static WorkflowGuard OnFlags(string name, string description, Func<Flag, bool> blocks, Func<Plan, bool> metByStoredCounts) =>
+        new(name, description, context => metByStoredCounts(context.Plan)
+            ? []
+            : PlanFlagger.Evaluate(context.Plan).Where(blocks).Select(GuardFinding.From).ToList());
 }
 
 public static class WorkflowGuards
@@ -65,11 +73,13 @@ public static class WorkflowGuards
         WorkflowGuard.OnFlags(
             NoErrorsExceptIndicators,
             "The plan has no errors other than indicator flags: every goal has a number and a text, and the plan has at least one goal.",
-            f => f.Severity == FlagSeverity.Error && !FlagCodes.IsIndicatorCode(f.Code)),
+            f => f.Severity == FlagSeverity.Error && !FlagCodes.IsIndicatorCode(f.Code),
+            plan => plan.ErrorCount == 0),
         WorkflowGuard.OnFlags(
             IndicatorsComplete,
             "Every result goal has a real indicator: no goal is flagged indicator-missing or indicator-placeholder.",
-            f => f.IsIndicatorGap),
+            f => f.IsIndicatorGap,
+            plan => plan.FlaggedGoalCount == 0 && plan.ErrorCount == 0),
         new WorkflowGuard(
             CommentsAnswered,
             "Every comment from an earlier round of review is answered or resolved: the secretary has replied to it or marked it answered, or a reviewer has resolved it.",

@@ -22,6 +22,7 @@ public sealed class BenchmarkSmokeTests : IDisposable
             Seconds = 2,
             Clients = 4,
             WarmupSeconds = 0,
+            ReadSeconds = 1,
             CoverageSizes = [100],
             Out = _out,
         };
@@ -36,14 +37,18 @@ public sealed class BenchmarkSmokeTests : IDisposable
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(_out));
         var root = json.RootElement;
         Assert.Equal(
-            ["transitionsPerSecond", "latencyMs", "rawSqliteTransactionsPerSecond", "ratioToRawSqlite", "notificationLagMs", "coverageReportMs", "peakWorkingSetMb"],
+            ["transitionsPerSecond", "latencyMs", "cpuMsPerTransition", "readsPerSecond", "rawSqliteTransactionsPerSecond", "ratioToRawSqlite", "notificationLagMs", "coverageReportMs", "peakWorkingSetMb"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p95", "p99"], root.GetProperty("latencyMs").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p99"], root.GetProperty("notificationLagMs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["plan", "actions"], root.GetProperty("readsPerSecond").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["100"], root.GetProperty("coverageReportMs").EnumerateObject().Select(p => p.Name));
 
         Assert.True(root.GetProperty("transitionsPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("rawSqliteTransactionsPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("cpuMsPerTransition").GetDouble() > 0);
+        Assert.True(root.GetProperty("readsPerSecond").GetProperty("plan").GetDouble() > 0);
+        Assert.True(root.GetProperty("readsPerSecond").GetProperty("actions").GetDouble() > 0);
         Assert.InRange(root.GetProperty("ratioToRawSqlite").GetDouble(), 0.0001, 10);
         var latency = root.GetProperty("latencyMs");
         Assert.True(latency.GetProperty("p50").GetDouble() > 0);
@@ -56,6 +61,7 @@ public sealed class BenchmarkSmokeTests : IDisposable
         Assert.Contains("Transitions per second", table);
         Assert.Contains("Raw SQLite write set", table);
         Assert.Contains("Coverage report, 100 plans", table);
+        Assert.Contains("Reads of GET /api/plans/{id}/actions", table);
     }
 
     [Fact]
