@@ -20,7 +20,14 @@ public sealed class DelegationJourneyTests(BrowserApp app)
         var reviewer = await NewUser("Aase Afrejse", Roles.AdministrativeReviewer);
         var standIn = await NewUser("Sune Stedfortræder", Roles.Coordinator);
         var title = $"Plan til stedfortræderen {Guid.NewGuid():N}"[..40];
-        var planId = await app.StartPlan(Committee.Biu, title, TestPlans.TwoGoals());
+        // Real indicators: the administrative approval's guard lets it through.
+        var planId = await app.StartPlan(Committee.Biu, title, new PlanContent(
+        [
+            new Objective("Sundhed for alle",
+            [
+                new ResultGoal("1", "Flere borgere skal have en god hverdag", [new Indicator("Andelen skal stige med 5 procentpoint inden 2027")], [new Activity("Opsøgende indsats")]),
+            ]),
+        ]));
         await app.Take(planId, DemoAccounts.SecretaryOf(Committee.Biu), "submit");
 
         var page = await app.SignedIn(reviewer);
@@ -47,7 +54,6 @@ public sealed class DelegationJourneyTests(BrowserApp app)
         await Accessibility.AssertNoSeriousViolations(stand);
         await tasks.GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
         await stand.GetByRole(AriaRole.Button, new() { Name = "Godkend", Exact = true }).ClickAsync();
-        await Expect(stand.GetByRole(AriaRole.Status)).ToContainTextAsync("Godkend");
         await Expect(stand.Locator(".history tbody tr").Last).ToContainTextAsync("Sune Stedfortræder på vegne af Aase Afrejse");
         await Accessibility.AssertNoSeriousViolations(stand);
 
