@@ -49,6 +49,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 
     public DbSet<ReadinessProbe> ReadinessProbes => Set<ReadinessProbe>();
 
+    public DbSet<Core.Accounts.Delegation> Delegations => Set<Core.Accounts.Delegation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
         // Every DateTime in the model is UTC. PostgreSQL (timestamptz) refuses to write any other kind, and
@@ -193,6 +195,8 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(j => j.ActorId).HasMaxLength(AppUser.MaxIdLength);
             // The display name, or the user name when an account has none (CurrentUser.DisplayName).
             b.Property(j => j.ActorName).HasMaxLength(AppUser.MaxActorNameLength);
+            b.Property(j => j.OnBehalfOfId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(j => j.OnBehalfOfName).HasMaxLength(AppUser.MaxActorNameLength);
             b.HasIndex(j => j.PlanId);
         });
 
@@ -240,6 +244,20 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasIndex(n => new { n.EventId, n.RecipientId }).IsUnique();
             b.HasIndex(n => new { n.RecipientId, n.ReadUtc });
             b.HasIndex(n => n.NextEmailAttemptUtc);
+        });
+
+        // Delegations are few; the reads that run on every act and page ask "which delegations to (or from) this user run
+        // at time t", so each index leads with the user and ends with the end time.
+        builder.Entity<Core.Accounts.Delegation>(b =>
+        {
+            b.ToTable("Delegations");
+            b.HasKey(d => d.Id);
+            b.Property(d => d.DelegatorId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(d => d.DelegateId).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(d => d.CreatedBy).HasMaxLength(AppUser.MaxIdLength);
+            b.Property(d => d.EndedBy).HasMaxLength(AppUser.MaxIdLength);
+            b.HasIndex(d => new { d.DelegateId, d.ToUtc });
+            b.HasIndex(d => new { d.DelegatorId, d.ToUtc });
         });
 
         builder.Entity<ReadinessProbe>(b =>

@@ -27,10 +27,18 @@ public sealed class JournalEntry
 
     public int Revision { get; private set; }
 
+    /// <summary>The person whose delegated authority the actor used ("X on behalf of Y"); null when they acted on their own.</summary>
+    public string? OnBehalfOfId { get; private set; }
+
+    public string? OnBehalfOfName { get; private set; }
+
     public static JournalEntry Record(
         Guid planId, string action, string fromStage, string toStage,
-        string actorId, string actorName, DateTime atUtc, string? comment, int revision) => new()
+        string actorId, string actorName, DateTime atUtc, string? comment, int revision,
+        string? onBehalfOfId = null, string? onBehalfOfName = null) => new()
     {
+        OnBehalfOfId = onBehalfOfId,
+        OnBehalfOfName = onBehalfOfName,
         PlanId = planId,
         Action = action,
         FromStage = fromStage,

@@ -25,25 +25,28 @@ public static class FourEyes
         var findings = new List<GuardFinding>();
         foreach (var person in actor.People)
         {
+            // The person the actor acts for is named: the rule holds for them as for the actor.
+            var self = person == actor.Id;
+            var other = actor.OnBehalfOf?.Name ?? person;
             if (plan.SubmittedBy == person)
             {
                 findings.Add(Finding(Submitted,
-                    $"You submitted revision {plan.Revision} yourself.",
-                    $"Du har selv indsendt udgave {plan.Revision}."));
+                    self ? $"You submitted revision {plan.Revision} yourself." : $"{other}, whom you act for, submitted revision {plan.Revision}.",
+                    self ? $"Du har selv indsendt udgave {plan.Revision}." : $"{other}, som du handler på vegne af, har indsendt udgave {plan.Revision}."));
             }
 
             if (plan.ContentAuthors.Contains(person, StringComparer.Ordinal))
             {
                 findings.Add(Finding(Wrote,
-                    $"You wrote part of the content of revision {plan.Revision}.",
-                    $"Du har selv skrevet med på indholdet af udgave {plan.Revision}."));
+                    self ? $"You wrote part of the content of revision {plan.Revision}." : $"{other}, whom you act for, wrote part of the content of revision {plan.Revision}.",
+                    self ? $"Du har selv skrevet med på indholdet af udgave {plan.Revision}." : $"{other}, som du handler på vegne af, har skrevet med på indholdet af udgave {plan.Revision}."));
             }
 
             if (plan.RevisionApprovers.Contains(person, StringComparer.Ordinal))
             {
                 findings.Add(Finding(Approved,
-                    $"You already approved revision {plan.Revision} at an earlier stage.",
-                    $"Du har allerede godkendt udgave {plan.Revision} i en tidligere fase."));
+                    self ? $"You already approved revision {plan.Revision} at an earlier stage." : $"{other}, whom you act for, already approved revision {plan.Revision} at an earlier stage.",
+                    self ? $"Du har allerede godkendt udgave {plan.Revision} i en tidligere fase." : $"{other}, som du handler på vegne af, har allerede godkendt udgave {plan.Revision} i en tidligere fase."));
             }
         }
 

@@ -10,11 +10,33 @@ namespace Approvals.Core.Workflow;
 public sealed record WorkflowActor(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee)
 {
     /// <summary>
-    /// Everyone answerable for what this actor does, whom the four-eyes rule applies to and whom an approval is
-    /// recorded for: the actor. (One acting for someone else would add the person they act for.)
+    /// The authority others handed this person while they are away (delegation), as the web layer resolved it for now:
+    /// the actor may act as each of them too. Never passed on: a capacity acting for someone has no delegations of its own.
     /// </summary>
-    public IReadOnlyList<string> People => [Id];
+    public IReadOnlyList<DelegatedAuthority> Delegated { get; init; } = [];
+
+    /// <summary>Whom this actor acts for besides themselves, in a capacity from <see cref="Capacities"/>; null when on their own authority.</summary>
+    public DelegatedAuthority? OnBehalfOf { get; init; }
+
+    /// <summary>
+    /// Everyone answerable for what this actor does, whom the four-eyes rule applies to and whom an approval is
+    /// recorded for: the actor, and the person they act for.
+    /// </summary>
+    public IReadOnlyList<string> People => OnBehalfOf is null ? [Id] : [Id, OnBehalfOf.Id];
+
+    /// <summary>The ways this person may act: on their own authority first, then for each person who handed them theirs.</summary>
+    public IEnumerable<WorkflowActor> Capacities()
+    {
+        yield return this with { Delegated = [], OnBehalfOf = null };
+        foreach (var given in Delegated)
+        {
+            yield return this with { Roles = given.Roles, Committee = given.Committee, Delegated = [], OnBehalfOf = given };
+        }
+    }
 }
+
+/// <summary>A person's reviewer authority, handed to someone else while a delegation runs.</summary>
+public sealed record DelegatedAuthority(string Id, string Name, IReadOnlyCollection<string> Roles, string? Committee);
 
 /// <summary>
 /// Where a plan stands in its workflow: what decides who may act on it (<see cref="WorkflowRuntime.OffersActionTo"/>),
@@ -170,10 +192,45 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     public bool OffersActionTo(PlanPosition plan, WorkflowActor actor)
     {
         var definition = catalog.Get(plan.WorkflowId, plan.WorkflowVersion);
-        return definition.TransitionsFrom(plan.Stage).Any(t => Authority(definition, plan, t, actor) is null);
+        return definition.TransitionsFrom(plan.Stage).Any(t => Authorise(definition, plan, t, actor).Refusal is null);
     }
 
-    /// <summary>Whether the actor may take <paramref name="transition"/> on the plan by role, committee and the four-eyes rule; null when they may.</summary>
+    /// <summary>
+    /// The capacity in which <paramref name="actor"/> may take some action out of the plan's stage (their own authority
+    /// before any delegated one), or null when they may take none: who a task is for, and on whose behalf.
+    /// </summary>
+    public WorkflowActor? CapacityFor(PlanPosition plan, WorkflowActor actor)
+    {
+        var definition = catalog.Get(plan.WorkflowId, plan.WorkflowVersion);
+        return definition.TransitionsFrom(plan.Stage).Select(t => Authorise(definition, plan, t, actor).As).FirstOrDefault(a => a is not null);
+    }
+
+    /// <summary>
+    /// The first of the actor's capacities that may take <paramref name="transition"/>; otherwise the refusal to show:
+    /// four-eyes when some capacity held the role for this committee (the action is theirs, but blocked), else the
+    /// refusal of their own authority.
+    /// </summary>
+    private static (WorkflowActor? As, TransitionRefusedException? Refusal) Authorise(
+        WorkflowDefinition definition, PlanPosition plan, TransitionDefinition transition, WorkflowActor actor)
+    {
+        TransitionRefusedException? shown = null;
+        foreach (var capacity in actor.Capacities())
+        {
+            if (Authority(definition, plan, transition, capacity) is not { } refusal)
+            {
+                return (capacity, null);
+            }
+
+            if (shown is null || (refusal.Reason == RefusalReason.FourEyes && shown.Reason != RefusalReason.FourEyes))
+            {
+                shown = refusal;
+            }
+        }
+
+        return (null, shown);
+    }
+
+    /// <summary>Whether one capacity may take <paramref name="transition"/> on the plan by role, committee and the four-eyes rule; null when it may.</summary>
     private static TransitionRefusedException? Authority(WorkflowDefinition definition, PlanPosition plan, TransitionDefinition transition, WorkflowActor actor)
     {
         var stage = definition.Stage(plan.Stage);
@@ -193,7 +250,8 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         var kind = definition.KindOf(plan.Stage, transition.To);
         if (kind is TransitionKind.Approve or TransitionKind.Adopt && FourEyes.Objections(plan, actor) is { Count: > 0 } objections)
         {
-            var message = $"{string.Join(" ", objections.Select(o => o.Message))} Someone else must {transition.Action} it (four-eyes rule).";
+            var acting = actor.OnBehalfOf is { } given ? $" (acting for {given.Name}, the rule holds for you both)" : "";
+            var message = $"{string.Join(" ", objections.Select(o => o.Message))}{acting} Someone else must {transition.Action} it (four-eyes rule).";
             return new TransitionRefusedException(RefusalReason.FourEyes, message,
                 [new UnmetGuard(FourEyes.Guard, message, objections)]);
         }
@@ -235,10 +293,13 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         }
 
         var machine = new PlanMachine(definition, context, actor, nowUtc);
-        if (machine.Authority(transition) is { } refusal)
+        var (capacity, refusal) = machine.Authorise(transition);
+        if (refusal is not null)
         {
             throw refusal;
         }
+
+        actor = capacity!;
 
         if (transition.CommentRequired && TextRules.IsBlank(comment))
         {
@@ -278,7 +339,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
                 break;
         }
 
-        var journal = JournalEntry.Record(plan.Id, action, from, to, actor.Id, actor.Name, nowUtc, comment, revision);
+        var journal = JournalEntry.Record(plan.Id, action, from, to, actor.Id, actor.Name, nowUtc, comment, revision, actor.OnBehalfOf?.Id, actor.OnBehalfOf?.Name);
         var acting = definition.ActingRoles(to);
         IPlanEvent planEvent = kind switch
         {
@@ -337,8 +398,10 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
 
         public StateMachine<string, string> Machine { get; }
 
-        public TransitionRefusedException? Authority(TransitionDefinition transition) =>
-            WorkflowRuntime.Authority(Definition, PlanPosition.Of(_plan), transition, _actor);
+        public TransitionRefusedException? Authority(TransitionDefinition transition) => Authorise(transition).Refusal;
+
+        public (WorkflowActor? As, TransitionRefusedException? Refusal) Authorise(TransitionDefinition transition) =>
+            WorkflowRuntime.Authorise(Definition, PlanPosition.Of(_plan), transition, _actor);
 
         /// <summary>Turns the guard names Stateless reports as unmet into what each guard found.</summary>
         public IReadOnlyList<UnmetGuard> Describe(TransitionDefinition transition, ICollection<string> unmetNames)

@@ -95,6 +95,12 @@ public sealed class StoredLengthTests
             ["Journal.ActorId"] = UserIdLength,
             // The display name, or the user name of an account without one.
             ["Journal.ActorName"] = actorName,
+            ["Journal.OnBehalfOfId"] = UserIdLength,
+            ["Journal.OnBehalfOfName"] = actorName,
+            ["Delegations.DelegatorId"] = UserIdLength,
+            ["Delegations.DelegateId"] = UserIdLength,
+            ["Delegations.CreatedBy"] = UserIdLength,
+            ["Delegations.EndedBy"] = UserIdLength,
             ["Outbox.Type"] = events.Max(t => t.FullName!.Length),
             ["Notifications.RecipientId"] = UserIdLength,
             ["Notifications.Kind"] = events.Max(t => t.Name.Length),

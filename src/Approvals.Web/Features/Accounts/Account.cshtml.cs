@@ -1,3 +1,4 @@
+using Approvals.Web.Features.Delegation;
 using Approvals.Persistence;
 using Approvals.Web.Features.Ui;
 using FluentValidation;
@@ -13,11 +14,18 @@ namespace Approvals.Web.Features.Accounts;
 /// its own form handler (<c>?handler=Password</c>), so a new section is a partial and a handler more.
 /// </summary>
 public sealed class AccountModel(
-    UserManager<AppUser> users, OwnAccount account, IValidator<ChangePasswordRequest> validator, AuthenticationSettings authentication, IStringLocalizer<UiText> t)
+    UserManager<AppUser> users, OwnAccount account, IValidator<ChangePasswordRequest> validator, AuthenticationSettings authentication,
+    Delegations delegations, ApprovalsDbContext db, IStringLocalizer<UiText> t)
     : PageModel
 {
     [BindProperty]
     public ChangePasswordForm Password { get; set; } = new();
+
+    [BindProperty]
+    public DelegationForm Delegation { get; set; } = new();
+
+    /// <summary>The person's delegations while away, and whether they may give one (reviewers).</summary>
+    public DelegationSection DelegationState { get; private set; } = null!;
 
     [TempData]
     public string? Status { get; set; }
@@ -76,7 +84,47 @@ public sealed class AccountModel(
         }
     }
 
-    private async Task<bool> LoadAsync()
+    public async Task<IActionResult> OnPostDelegateAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return Challenge();
+        }
+
+        if (!await Delegation.SubmitAsync(this, delegations, db, Me.Id, t, ct))
+        {
+            return await ReloadAsync(ct);
+        }
+
+        Status = t["Delegation.GivenStatus"].Value;
+        return RedirectToPage(null, null, "delegation");
+    }
+
+    public async Task<IActionResult> OnPostEndDelegationAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return Challenge();
+        }
+
+        var outcome = await delegations.EndAsync(Me.Id, User, ct);
+        if (outcome.Status != DelegationStatus.Done)
+        {
+            ModelState.AddModelError("", outcome.Status == DelegationStatus.NotFound ? t["Delegation.NothingToEnd"] : t["Admin.Conflict"]);
+            return await ReloadAsync(ct);
+        }
+
+        Status = t["Delegation.EndedStatus"].Value;
+        return RedirectToPage(null, null, "delegation");
+    }
+
+    private async Task<IActionResult> ReloadAsync(CancellationToken ct)
+    {
+        DelegationState = new DelegationSection(await delegations.OverviewAsync(Me.Id, ct), Roles.Any(Approvals.Core.Accounts.Roles.Reviewers.Contains), Own: true);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct = default)
     {
         if (await users.GetUserAsync(User) is not { } me)
         {
@@ -85,6 +133,7 @@ public sealed class AccountModel(
 
         Me = me;
         Roles = [.. (await users.GetRolesAsync(me)).OrderBy(r => Approvals.Core.Accounts.Roles.All.ToList().IndexOf(r))];
+        DelegationState = new DelegationSection(await delegations.OverviewAsync(me.Id, ct), Roles.Any(Approvals.Core.Accounts.Roles.Reviewers.Contains), Own: true);
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using Approvals.Web.Features.Delegation;
 using System.Globalization;
 using System.Text.Json;
 using Approvals.Core.Plans;
@@ -14,10 +15,18 @@ namespace Approvals.Web.Features.Administration;
 
 /// <summary>One account: change it, deactivate or activate it, send a new link, and read its history.</summary>
 [Authorize(Policy = Policies.AdministerAccounts)]
-public sealed class EditUserModel(AccountAdministration accounts, IValidator<UserUpdateInput> validator, IStringLocalizer<UiText> t) : PageModel
+public sealed class EditUserModel(
+    AccountAdministration accounts, IValidator<UserUpdateInput> validator, Delegations delegations, Approvals.Persistence.ApprovalsDbContext db, IStringLocalizer<UiText> t)
+    : PageModel
 {
     [BindProperty]
     public UserForm Input { get; set; } = new();
+
+    [BindProperty]
+    public DelegationForm Delegation { get; set; } = new();
+
+    /// <summary>The account's delegations while away, and whether it may give one (reviewers).</summary>
+    public DelegationSection DelegationState { get; private set; } = null!;
 
     public UserDetailResponse Account { get; private set; } = null!;
 
@@ -95,12 +104,53 @@ public sealed class EditUserModel(AccountAdministration accounts, IValidator<Use
         return await Done(id, outcome, "Admin.Invited", ct);
     }
 
+    public async Task<IActionResult> OnPostDelegateAsync(string id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (!await Delegation.SubmitAsync(this, delegations, db, id, t, ct))
+        {
+            Input = new UserForm { Name = Account.Name, Roles = [.. Account.Roles], Committee = Account.Committee };
+            return Page();
+        }
+
+        Status = t["Delegation.GivenStatus"].Value;
+        return RedirectToPage(null, null, new { id }, "delegation");
+    }
+
+    public async Task<IActionResult> OnPostEndDelegationAsync(string id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        var outcome = await delegations.EndAsync(id, User, ct);
+        if (outcome.Status != DelegationStatus.Done)
+        {
+            ModelState.AddModelError("", outcome.Status == DelegationStatus.NotFound ? t["Delegation.NothingToEnd"] : t["Admin.Conflict"]);
+            Input = new UserForm { Name = Account.Name, Roles = [.. Account.Roles], Committee = Account.Committee };
+            return Page();
+        }
+
+        Status = t["Delegation.EndedStatus"].Value;
+        return RedirectToPage(null, null, new { id }, "delegation");
+    }
+
     /// <summary>A change field by field: "Roller: Udvalgssekretær, Koordinator".</summary>
     public IEnumerable<string> Describe(IReadOnlyDictionary<string, object?>? fields)
     {
         foreach (var (key, value) in fields ?? new Dictionary<string, object?>())
         {
             var label = t[$"Admin.Field.{key}"];
+            if (label.ResourceNotFound)
+            {
+                label = t[$"Delegation.Field.{key}"];
+            }
+
             yield return $"{(label.ResourceNotFound ? key : label.Value)}: {Format(key, value)}";
         }
     }
@@ -162,6 +212,7 @@ public sealed class EditUserModel(AccountAdministration accounts, IValidator<Use
 
         Account = account;
         History = await accounts.HistoryAsync(id, ct) ?? [];
+        DelegationState = new DelegationSection(await delegations.OverviewAsync(id, ct), account.Roles.Any(Approvals.Core.Accounts.Roles.Reviewers.Contains), Own: false);
         return true;
     }
 }

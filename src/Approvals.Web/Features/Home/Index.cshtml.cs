@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Approvals.Web.Features.Home;
 
 /// <summary>My tasks and, for secretaries, my committee's plans: each list a page at a time, from the stored columns.</summary>
-public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows) : PageModel
+public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations) : PageModel
 {
     public const int PageSize = 50;
 
@@ -24,6 +24,9 @@ public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows)
 
     public PlanPage Tasks { get; private set; } = new([], 0, 1, PageSize);
 
+    /// <summary>The tasks the user takes on someone else's authority while they are away: whose, by plan id.</summary>
+    public IReadOnlyDictionary<Guid, string> TasksOnBehalfOf { get; private set; } = new Dictionary<Guid, string>();
+
     /// <summary>The own committee's plans; null for users who are not secretaries.</summary>
     public PlanPage? MyPlans { get; private set; }
 
@@ -32,7 +35,9 @@ public sealed class IndexModel(ApprovalsDbContext db, WorkflowRuntime workflows)
     public async Task OnGetAsync(CancellationToken ct)
     {
         var plans = db.Plans.AsNoTracking();
-        Tasks = await PlanSummaries.PageAsync(db, await MyTasks.ForAsync(plans, User, workflows, ct), PlanOrder.DueThenCouncilOrderThenTitle, Requested(TaskPage), ct);
+        var tasks = await MyTasks.WithDelegationsAsync(plans, User, await delegations.ActorAsync(User, ct), workflows, ct);
+        TasksOnBehalfOf = tasks.OnBehalfOf;
+        Tasks = await PlanSummaries.PageAsync(db, tasks.Query, PlanOrder.DueThenCouncilOrderThenTitle, Requested(TaskPage), ct);
         if (IsSecretary)
         {
             var own = User.CommitteeCode();

@@ -23,9 +23,50 @@ public static class MyTasks
     // A committee code no plan has, for the case "another committee's plan".
     private const string OtherCommittee = "\u0000other";
 
-    public static async Task<IQueryable<Plan>> ForAsync(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct)
+    public static Task<IQueryable<Plan>> ForAsync(IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowRuntime workflows, CancellationToken ct) =>
+        ForAsync(plans, user.ToActor(), user.IsOnlySecretary() ? user.CommitteeCode() : null, workflows, ct);
+
+    /// <summary>
+    /// The user's own tasks and, while delegations to them run, the tasks of each person who handed them their authority
+    /// that the user may take in that capacity (the four-eyes rule holds for both), with whom each of those is for.
+    /// </summary>
+    /// <remarks>
+    /// A delegator's tasks are found by the same filter as their own, then their positions (no content) are read and
+    /// the runtime decides each for the delegate: delegations are few and short, and a reviewer's queue is what they work through.
+    /// </remarks>
+    public static async Task<DelegatedTasks> WithDelegationsAsync(
+        IQueryable<Plan> plans, ClaimsPrincipal user, WorkflowActor actor, WorkflowRuntime workflows, CancellationToken ct)
     {
-        var actor = user.ToActor();
+        var own = await ForAsync(plans, user, workflows, ct);
+        var onBehalfOf = new Dictionary<Guid, string>();
+        foreach (var given in actor.Delegated)
+        {
+            var theirs = await ForAsync(plans, new WorkflowActor(given.Id, given.Name, given.Roles, given.Committee), null, workflows, ct);
+            var positions = await theirs
+                .Select(p => new { p.Id, p.WorkflowId, p.WorkflowVersion, p.Stage, p.CommitteeCode, p.SubmittedBy, p.Revision, p.ContentAuthors, p.RevisionApprovers })
+                .ToListAsync(ct);
+            foreach (var c in positions)
+            {
+                var position = new PlanPosition(c.WorkflowId, c.WorkflowVersion, c.Stage, c.CommitteeCode, c.SubmittedBy, c.Revision, c.ContentAuthors, c.RevisionApprovers);
+                if (workflows.CapacityFor(position, actor) is { OnBehalfOf: { } forWhom })
+                {
+                    onBehalfOf.TryAdd(c.Id, forWhom.Name);
+                }
+            }
+        }
+
+        if (onBehalfOf.Count == 0)
+        {
+            return new DelegatedTasks(own, onBehalfOf);
+        }
+
+        var delegated = onBehalfOf.Keys.ToList();
+        return new DelegatedTasks(plans.Where(p => own.Select(o => o.Id).Contains(p.Id) || delegated.Contains(p.Id)), onBehalfOf);
+    }
+
+    /// <param name="onlyCommittee">The committee of a user who is only a secretary: they see no other committee's plans.</param>
+    private static async Task<IQueryable<Plan>> ForAsync(IQueryable<Plan> plans, WorkflowActor actor, string? onlyCommittee, WorkflowRuntime workflows, CancellationToken ct)
+    {
         var me = Expression.Constant(new Me(actor.Id, actor.Committee));
         var plan = Expression.Parameter(typeof(Plan), "p");
         Expression? any = null;
@@ -77,10 +118,9 @@ public static class MyTasks
         }
 
         var mine = plans.Where(Expression.Lambda<Func<Plan, bool>>(any, plan));
-        if (user.IsOnlySecretary())
+        if (onlyCommittee is not null)
         {
-            var own = user.CommitteeCode();
-            mine = mine.Where(p => p.CommitteeCode == own);
+            mine = mine.Where(p => p.CommitteeCode == onlyCommittee);
         }
 
         if (listsMatter is null)
@@ -115,3 +155,6 @@ public static class MyTasks
     private static BinaryExpression Equal(ParameterExpression plan, string property, string value) =>
         Expression.Equal(Expression.Property(plan, property), Expression.Constant(value, typeof(string)));
 }
+
+/// <summary>A user's tasks, and for those they take on someone else's authority, whose (by plan id).</summary>
+public sealed record DelegatedTasks(IQueryable<Plan> Query, IReadOnlyDictionary<Guid, string> OnBehalfOf);

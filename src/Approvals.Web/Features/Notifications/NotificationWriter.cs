@@ -54,6 +54,7 @@ public sealed class NotificationWriter(
     OutboxSignal outboxSignal,
     MailSignal mailSignal,
     InboxQueries queries,
+    Delegation.Delegations delegations,
     TimeProvider clock)
 {
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
@@ -130,7 +131,7 @@ public sealed class NotificationWriter(
     /// <summary>
     /// The owner and the committee's secretaries hear of every return, approval and adoption; whoever may act
     /// in the new stage hears that the plan has reached them, and is reminded of its due time; the roles a stage
-    /// escalates to hear that it is overdue. Never the actor.
+    /// escalates to hear that it is overdue; whoever holds one of them's authority while they are away hears it too. Never the actor.
     /// </summary>
     private async Task<Dictionary<string, RecipientReason>> RecipientsAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
@@ -177,6 +178,12 @@ public sealed class NotificationWriter(
             {
                 Add(ownerId, RecipientReason.Owner);
             }
+        }
+
+        // While a delegation runs, the delegate hears what the delegator hears: one entry each, however many reasons.
+        foreach (var (delegator, @delegate) in await delegations.DelegatesOfAsync(recipients.Keys, cancellationToken))
+        {
+            Add(@delegate, recipients[delegator]);
         }
 
         recipients.Remove(planEvent.ActorId);

@@ -22,7 +22,14 @@ public static class PlanPageAccess
             return (null, page.NotFound());
         }
 
-        return page.User.CanRead(plan.CommitteeCode) ? (plan, null) : (null, page.StatusCode(StatusCodes.Status403Forbidden));
+        if (page.User.CanRead(plan.CommitteeCode))
+        {
+            return (plan, null);
+        }
+
+        // Authority handed over while someone is away is a reviewer's, and reviewers read every plan.
+        var actor = await page.HttpContext.RequestServices.GetRequiredService<Delegation.Delegations>().ActorAsync(page.User, ct);
+        return actor.Delegated.Count > 0 ? (plan, null) : (null, page.StatusCode(StatusCodes.Status403Forbidden));
     }
 
     public static async Task<(Plan? Plan, IActionResult? Refusal)> Write(this PageModel page, ApprovalsDbContext db, Guid id, CancellationToken ct)

@@ -26,6 +26,7 @@ public sealed class ViewPlanModel(
     ApprovalsDbContext db,
     WorkflowRuntime workflows,
     PlanTransitions transitions,
+    Delegation.Delegations delegations,
     PlanComments comments,
     IValidator<TransitionRequest> validator,
     IValidator<ReplyRequest> textValidator,
@@ -224,7 +225,7 @@ public sealed class ViewPlanModel(
         Workflow = workflows.DefinitionOf(plan);
         Flags = PlanFlagIndex.Of(plan.Content);
         History = await db.Journal.AsNoTracking().Where(j => j.PlanId == id).OrderBy(j => j.Id).ToListAsync(ct);
-        var actor = User.ToActor();
+        var actor = await delegations.ActorAsync(User, ct);
         var all = await PlanComments.ListAsync(db, id, null, ct);
         Comments = new CommentBoard(Workflow, plan, actor, all, plan.Content);
         var open = all.Where(c => c.Status == CommentStatus.Open).Select(c => c.ToOpen()).ToList();

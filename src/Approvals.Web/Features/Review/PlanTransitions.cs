@@ -43,7 +43,7 @@ public sealed record TransitionOutcome(
 /// the plan page's buttons. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
 /// for the outbox are written by one SaveChanges, so in one transaction, or not at all.
 /// </summary>
-public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock)
+public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock)
 {
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
@@ -57,7 +57,9 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
             return new TransitionOutcome(TransitionStatus.NotFound);
         }
 
-        if (!user.CanRead(plan.CommitteeCode))
+        var actor = await delegations.ActorAsync(user, ct);
+        // Authority handed over while someone is away is a reviewer's, and reviewers read every plan.
+        if (!user.CanRead(plan.CommitteeCode) && actor.Delegated.Count == 0)
         {
             return new TransitionOutcome(TransitionStatus.Unreadable, plan);
         }
@@ -77,7 +79,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         TransitionResult result;
         try
         {
-            result = workflows.Take(context, user.ToActor(), action, comment, clock.GetUtcNow().UtcDateTime);
+            result = workflows.Take(context, actor, action, comment, clock.GetUtcNow().UtcDateTime);
         }
         catch (TransitionRefusedException e)
         {

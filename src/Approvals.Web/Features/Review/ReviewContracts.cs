@@ -61,11 +61,13 @@ public sealed record JournalEntryResponse(
     string ActorName,
     DateTime AtUtc,
     string? Comment,
-    int Revision)
+    int Revision,
+    string? OnBehalfOfId,
+    string? OnBehalfOfName)
 {
     public static JournalEntryResponse From(JournalEntry e, WorkflowDefinition definition) => new(
         e.Id, e.Action, e.FromStage, definition.FindStage(e.FromStage)?.Name, e.ToStage, definition.FindStage(e.ToStage)?.Name,
-        e.ActorId, e.ActorName, DateTime.SpecifyKind(e.AtUtc, DateTimeKind.Utc), e.Comment, e.Revision);
+        e.ActorId, e.ActorName, DateTime.SpecifyKind(e.AtUtc, DateTimeKind.Utc), e.Comment, e.Revision, e.OnBehalfOfId, e.OnBehalfOfName);
 }
 
 public sealed record RevisionSummary(int Number, string Title, string SubmittedBy, DateTime SubmittedUtc);

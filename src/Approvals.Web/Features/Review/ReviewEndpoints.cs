@@ -59,7 +59,7 @@ public static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
-        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (Unreadable(plan, id, http) is { } refused)
@@ -68,7 +68,7 @@ public static class ReviewEndpoints
         }
 
         var stage = workflows.StageOf(plan!);
-        var options = await workflows.ActionsFor(await PlanComments.GuardContextAsync(db, plan!, ct), http.User.ToActor());
+        var options = await workflows.ActionsFor(await PlanComments.GuardContextAsync(db, plan!, ct), await delegations.ActorAsync(http.User, ct));
 
         http.Response.Headers.ETag = ETags.For(plan!);
         return TypedResults.Ok(new PlanActionsResponse(

@@ -65,6 +65,10 @@ public sealed record Rule(string Name, Func<Caller, bool> Allows, HttpStatusCode
     /// <summary>Replies: the reviewers of the plan's stage (administrative review) and the committee's secretary.</summary>
     public static readonly Rule Administrators = new("administrators", c => c == Caller.Administrator);
 
+    /// <summary>Those with reviewer authority to hand over while away.</summary>
+    public static readonly Rule Reviewers = new("reviewers", c =>
+        c is Caller.AdministrativeReviewer or Caller.OwnCommitteeApprover or Caller.OtherCommitteeApprover or Caller.CouncilApprover);
+
     public static readonly Rule StageReviewersOrSecretary = new("the stage's reviewers and the committee's secretary", c => c is Caller.AdministrativeReviewer or Caller.OwnSecretary);
 }
 
@@ -134,6 +138,22 @@ public static class AuthorizationTable
         .. new[] { "Deactivate", "Activate", "Invite" }
             .Select(handler => Page($"POST /admin/brugere/{{id}}?handler={handler}", Rule.Administrators, HttpStatusCode.Redirect,
                 async (a, c) => await a.Form(c, $"/admin/brugere/{await a.NewAccount(deactivated: handler == "Activate")}?handler={handler}", []))),
+
+        // Delegation while away: the own one (reviewers give; an unknown delegate is 400 for them, 403 for the rest), and anyone's for administrators
+        Api("GET /api/account/delegation", Rule.SignedIn, HttpStatusCode.OK, Get("/api/account/delegation")),
+        Api("PUT /api/account/delegation", Rule.Reviewers, HttpStatusCode.BadRequest,
+            (a, _) => Json(HttpMethod.Put, "/api/account/delegation", new { toUserId = "no-such-account", fromUtc = DateTime.UtcNow, toUtc = DateTime.UtcNow.AddDays(1) })),
+        Api("DELETE /api/account/delegation", Rule.SignedIn, HttpStatusCode.NotFound, (a, _) => Get(HttpMethod.Delete, "/api/account/delegation")),
+        Api("GET /api/users/{id}/delegation", Rule.Administrators, HttpStatusCode.OK, async (a, _) => Get(HttpMethod.Get, $"/api/users/{await a.NewAccount()}/delegation")),
+        Api("PUT /api/users/{id}/delegation", Rule.Administrators, HttpStatusCode.BadRequest,
+            async (a, _) => Json(HttpMethod.Put, $"/api/users/{await a.NewAccount()}/delegation", new { toUserId = "no-such-account", fromUtc = DateTime.UtcNow, toUtc = DateTime.UtcNow.AddDays(1) })),
+        Api("DELETE /api/users/{id}/delegation", Rule.Administrators, HttpStatusCode.NotFound, async (a, _) => Get(HttpMethod.Delete, $"/api/users/{await a.NewAccount()}/delegation")),
+        Page("POST /konto?handler=Delegate", Rule.SignedIn, HttpStatusCode.OK, (a, c) => a.Form(c, "/konto?handler=Delegate", new() { ["Delegation.Email"] = "" })),
+        Page("POST /konto?handler=EndDelegation", Rule.SignedIn, HttpStatusCode.OK, (a, c) => a.Form(c, "/konto?handler=EndDelegation", [])),
+        Page("POST /admin/brugere/{id}?handler=Delegate", Rule.Administrators, HttpStatusCode.OK,
+            async (a, c) => await a.Form(c, $"/admin/brugere/{await a.NewAccount()}?handler=Delegate", new() { ["Delegation.Email"] = "" })),
+        Page("POST /admin/brugere/{id}?handler=EndDelegation", Rule.Administrators, HttpStatusCode.OK,
+            async (a, c) => await a.Form(c, $"/admin/brugere/{await a.NewAccount()}?handler=EndDelegation", [])),
 
         // Operations: what did not go through, and retrying it (unknown ids: the allowed caller gets 404; e-mail is off in this app: 409)
         Api("GET /api/operations", Rule.Administrators, HttpStatusCode.OK, Get("/api/operations")),

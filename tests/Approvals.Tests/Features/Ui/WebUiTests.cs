@@ -152,6 +152,9 @@ public sealed partial class WebUiTests(ApprovalsApp app)
             "Edit.IndicatorN", "Edit.ActivityN",
             .. Enum.GetNames<Approvals.Core.Review.CommentStatus>().Select(s => $"Comments.Status.{s}"),
             "Comments.Written", "Comments.Replied", "Comments.AnsweredDone", "Comments.ResolvedDone",
+            .. typeof(Approvals.Core.Accounts.DelegationRules).GetFields().Where(f => f.IsLiteral).Select(f => $"Delegation.Fault.{f.GetRawConstantValue()}"),
+            .. typeof(Approvals.Web.Features.Delegation.Delegations.Actions).GetFields().Select(f => $"Delegation.Action.{f.GetRawConstantValue()}"),
+            "Delegation.Field.delegate", "Delegation.Field.delegationFrom", "Delegation.Field.delegationTo",
         ];
         var missingDynamic = dynamic.Where(k => !danish.Contains(k)).ToList();
         Assert.True(missingDynamic.Count == 0, "Texts missing from UiText.resx: " + string.Join(", ", missingDynamic));
