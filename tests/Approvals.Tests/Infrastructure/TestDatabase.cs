@@ -229,7 +229,21 @@ internal sealed class PostgresTestDatabase : TestDatabase
             NpgsqlConnection.ClearPool(connection);
         }
 
-        await Admin($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
+        // FORCE may not terminate a session of another role: an autovacuum worker visiting the fresh database is the
+        // server's own (42501 "must be a member of the role whose process is being terminated"). It leaves within a
+        // moment, so the drop is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Admin($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 
     private async Task Admin(params string[] statements)
