@@ -54,7 +54,7 @@ public sealed class InboxTests(BrowserApp app)
         await page.Keyboard.PressAsync("Enter");
 
         await Expect(page.Locator(".main-nav .badge")).ToHaveCountAsync(0);
-        await Expect(page.Locator(".inbox__item--read")).ToContainTextAsync("Handleplan sendt tilbage: Beskæftigelse");
+        await Expect(page.Locator(".inbox__item--read").Filter(new() { HasText = "Tilføj en indikator til mål 2." })).ToHaveCountAsync(1);
         await Expect(page.GetByText("Du har ingen ulæste notifikationer.")).ToBeVisibleAsync();
     }
 }
