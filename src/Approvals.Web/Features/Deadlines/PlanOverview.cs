@@ -66,7 +66,7 @@ public static class PlanOverview
             query = query.Where(p => p.Stage == stage);
         }
 
-        if (!string.IsNullOrWhiteSpace(search))
+        if (!string.IsNullOrWhiteSpace(search) && !search.Any(char.IsControl))
         {
             query = query.Matching(db, search);
         }

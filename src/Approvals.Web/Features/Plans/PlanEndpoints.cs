@@ -70,6 +70,11 @@ public static class PlanEndpoints
             return Problems.Validation("search", $"The search is {search.Length} characters long; search for at most {PlanSearch.MaxLength}.");
         }
 
+        if (search is not null && search.Any(char.IsControl))
+        {
+            return Problems.Validation("search", "The search holds a control character (such as NUL or a line break); search for plain text.");
+        }
+
         var query = db.Plans.AsNoTracking();
         if (committee is not null)
         {

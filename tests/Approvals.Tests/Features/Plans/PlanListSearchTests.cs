@@ -60,6 +60,17 @@ public sealed class PlanListSearchTests(ApprovalsApp app)
         Assert.Equal(["search"], problem.ErrorFields());
     }
 
+    [Fact]
+    public async Task A_search_with_a_control_character_is_a_400_naming_it()
+    {
+        // PostgreSQL refuses NUL in text: this was a 500 there (found by the OpenAPI fuzz test).
+        var client = await app.ClientFor(Users.Coordinator);
+
+        var problem = await (await client.GetAsync("/api/plans?search=%00")).AssertProblem(HttpStatusCode.BadRequest);
+
+        Assert.Equal(["search"], problem.ErrorFields());
+    }
+
     private static string Token() => "zq" + Guid.NewGuid().ToString("N")[..10];
 
     private static async Task<List<Guid>> Search(HttpClient client, string search)
