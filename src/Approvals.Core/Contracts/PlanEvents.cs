@@ -29,18 +29,29 @@ public interface IPlanEvent
     /// so consumers can find the next reviewers without knowing the definition.
     /// </summary>
     IReadOnlyList<string> ActingRoles { get; }
+
+    /// <summary>
+    /// The name of the reviewer on whose behalf the actor acted, while that reviewer is away (a delegation); null when
+    /// the actor acted on their own authority, in events no one acted on, and in events written before delegation.
+    /// </summary>
+    string? OnBehalfOfName => null;
 }
 
 public sealed record PlanSubmitted(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
     string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
-    IReadOnlyList<string> ActingRoles) : IPlanEvent;
+    IReadOnlyList<string> ActingRoles) : IPlanEvent
+{
+    public string? OnBehalfOfName { get; init; }
+}
 
 public sealed record PlanApproved(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
     string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
     IReadOnlyList<string> ActingRoles) : IPlanEvent
 {
+    public string? OnBehalfOfName { get; init; }
+
     public string NewStage => ToStage;
 }
 
@@ -49,6 +60,8 @@ public sealed record PlanReturned(
     string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
     IReadOnlyList<string> ActingRoles, string Comment) : IPlanEvent
 {
+    public string? OnBehalfOfName { get; init; }
+
     /// <summary>
     /// The plan's comments still open when it was returned, for the secretary to answer. Null in events written
     /// before comments existed (outbox rows and messages without the field still read); empty when none is open.
@@ -62,7 +75,10 @@ public sealed record ReturnedComment(Guid CommentId, string? GoalNumber, string 
 public sealed record PlanAdopted(
     Guid EventId, Guid PlanId, string Committee, string PlanTitle, int Revision,
     string FromStage, string ToStage, string ActorId, DateTime OccurredUtc,
-    IReadOnlyList<string> ActingRoles) : IPlanEvent;
+    IReadOnlyList<string> ActingRoles) : IPlanEvent
+{
+    public string? OnBehalfOfName { get; init; }
+}
 
 // The events of a stage's due time, written by the deadline sweep through the outbox: no one acted, so the actor is
 // empty, and the plan stays where it is (FromStage and ToStage are both its stage). Each is written once per plan,

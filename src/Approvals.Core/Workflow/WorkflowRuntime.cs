@@ -341,15 +341,26 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
 
         var journal = JournalEntry.Record(plan.Id, action, from, to, actor.Id, actor.Name, nowUtc, comment, revision, actor.OnBehalfOf?.Id, actor.OnBehalfOf?.Name);
         var acting = definition.ActingRoles(to);
+        var onBehalfOf = actor.OnBehalfOf?.Name;
         IPlanEvent planEvent = kind switch
         {
-            TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
+            TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
+            {
+                OnBehalfOfName = onBehalfOf,
+            },
             TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? "")
             {
                 OpenComments = context.OpenComments?.Select(c => new ReturnedComment(c.Id, c.Anchor.IsWholePlan ? null : c.GoalNumberIn(plan.Content), Excerpt.Of(c.Text, Excerpt.QuoteLength))).ToList(),
+                OnBehalfOfName = onBehalfOf,
             },
-            TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
-            _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting),
+            TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
+            {
+                OnBehalfOfName = onBehalfOf,
+            },
+            _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
+            {
+                OnBehalfOfName = onBehalfOf,
+            },
         };
         return new TransitionResult(kind, from, to, journal, frozen, planEvent);
     }

@@ -41,6 +41,11 @@ public static class NotificationText
         var from = stages.DisplayName(planEvent.FromStage);
         var to = stages.DisplayName(planEvent.ToStage);
         var actor = TextRules.IsBlank(actorName) ? "En bruger" : actorName;
+        if (!TextRules.IsBlank(planEvent.OnBehalfOfName))
+        {
+            // Acting for a reviewer who is away: the notification says so, as the journal and the plan page do.
+            actor = $"{actor} på vegne af {planEvent.OnBehalfOfName}";
+        }
 
         var (subject, lead) = planEvent switch
         {

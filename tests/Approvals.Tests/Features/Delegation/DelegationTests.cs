@@ -94,6 +94,11 @@ public sealed class DelegationTests(DeadlineApp app) : IClassFixture<DeadlineApp
         Assert.Equal(("approve", await IdOf(@delegate), await IdOf(delegator), "Godkender på ferie"),
             (approval.Action, approval.ActorId, approval.OnBehalfOfId, approval.OnBehalfOfName));
         Assert.Contains("Stedfortræder på vegne af Godkender på ferie", await home.Html($"/planer/{first.Id}"));
+        await app.Delivered(first.Id);
+        var told = await app.WithDb(db => db.Notifications.AsNoTracking()
+            .Where(n => n.PlanId == first.Id && n.Kind == "PlanApproved").Select(n => n.Body).ToListAsync());
+        Assert.NotEmpty(told);
+        Assert.All(told, body => Assert.StartsWith("Stedfortræder på vegne af Godkender på ferie har godkendt handleplanen", body));
 
         app.Advance(TimeSpan.FromHours(3));
         asDelegate = await app.ClientFor(@delegate);
