@@ -123,7 +123,6 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.WorkflowId).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
             b.Property(p => p.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
-            b.Property(p => p.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
             b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
             // The four-eyes rule's data, on the row the workflow reads and writes anyway: JSON arrays of user ids.
             b.Property(p => p.ContentAuthors).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
@@ -137,7 +136,26 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             // changes. Every workflow action rewrites the plan's row; with the document in it, SQLite rewrote
             // the document's chain of overflow pages each time (about 20 KB to the WAL, and again at checkpoint),
             // and the coverage report's scan of the row's other columns had to walk that chain too.
-            b.ToTable("Plans").SplitToTable("PlanContents", t => t.Property(p => p.Content));
+            //
+            // The document is an entity of its own, 1:1 with the plan, not a part of the plan split over two tables:
+            // entity splitting always joins the second table and deserialises the document, and approve, return and
+            // the list of actions need neither (PlanContentLoading.WithoutContent). It is included in every
+            // read by default, so only a read that opts out goes without it, and one that then reads the content fails
+            // loudly (PlanContentNotLoadedException) rather than seeing an empty plan. The concurrency token stays on
+            // the plan's row: every change of the content renews it (Plan.Edit), and the row's update with the token
+            // check is in the same SaveChanges, so a stale edit or action still fails whole. The tables and columns are
+            // the same as before, so no data moves.
+            b.ToTable("Plans");
+            b.HasOne<PlanContentDocument>("Document").WithOne().HasForeignKey<PlanContentDocument>(d => d.PlanId).OnDelete(DeleteBehavior.Cascade);
+            b.Navigation("Document").IsRequired().AutoInclude();
+        });
+
+        builder.Entity<PlanContentDocument>(b =>
+        {
+            b.ToTable("PlanContents");
+            b.HasKey(d => d.PlanId);
+            b.Property(d => d.PlanId).HasColumnName("Id");
+            b.Property(d => d.Content).HasConversion(ContentConverter(), JsonComparer<PlanContent>());
         });
 
         builder.Entity<PlanRevision>(b =>

@@ -149,7 +149,7 @@ public static class BenchmarkProgram
         if (options.ReadSeconds > 0 && readPlan is not null)
         {
             log.WriteLine($"Reading one plan and its actions, {options.ReadSeconds} s each ...");
-            reads = await ReadBenchmark.RunAsync(api, readPlan, options.Clients, TimeSpan.FromSeconds(options.ReadSeconds), cancellationToken);
+            reads = await ReadBenchmark.RunAsync(api, readPlan, options.Clients, TimeSpan.FromSeconds(options.ReadSeconds), app.CpuTime, cancellationToken);
         }
 
         LagSummary lag;

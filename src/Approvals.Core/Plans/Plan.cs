@@ -71,7 +71,18 @@ public sealed class Plan
 
     public DateTime UpdatedUtc { get; private set; }
 
-    public PlanContent Content { get; private set; } = PlanContent.Empty;
+    /// <summary>
+    /// The plan's objectives, goals, indicators and activities. Reads of a plan include the document unless they opt
+    /// out (a workflow action that does not need it); reading the content of a plan read without it throws
+    /// <see cref="PlanContentNotLoadedException"/> rather than answering from an empty document.
+    /// </summary>
+    public PlanContent Content => (Document ?? throw new PlanContentNotLoadedException(Id)).Content;
+
+    /// <summary>Whether the content document was read with the plan (or loaded since), so <see cref="Content"/> may be read.</summary>
+    public bool ContentLoaded => Document is not null;
+
+    // The content document, a navigation of the plan's own (the database keeps it in a row of its own).
+    private PlanContentDocument? Document { get; set; }
 
     /// <summary>Flag summary kept with the content so lists and reports need not re-validate.</summary>
     public int GoalCount { get; private set; }
@@ -111,6 +122,7 @@ public sealed class Plan
             StageEntry = 1,
             StageEnteredUtc = nowUtc,
         };
+        plan.Document = new PlanContentDocument(plan.Id, PlanContent.Empty);
         plan.ApplyContent(ownerId, title, content, nowUtc);
         return plan;
     }
@@ -171,8 +183,9 @@ public sealed class Plan
         }
 
         Title = TextRules.Clean(title);
-        // Items that arrive without an id (new ones) get one now, so every stored document has them all.
-        Content = ContentIds.WithNewIds(content);
+        // Items that arrive without an id (new ones) get one now, so every stored document has them all. The document
+        // is replaced in the row it was read from: a plan read without it cannot be edited.
+        (Document ?? throw new PlanContentNotLoadedException(Id)).Content = ContentIds.WithNewIds(content);
         var flags = PlanFlagger.Evaluate(this);
         GoalCount = Content.Goals.Count();
         ErrorCount = flags.Count(f => f.Severity == FlagSeverity.Error);

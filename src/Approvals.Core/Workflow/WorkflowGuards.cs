@@ -35,7 +35,12 @@ public sealed record GuardContext(Plan Plan, IReadOnlyList<OpenComment>? OpenCom
 /// open comments the caller loaded. All are synchronous so Stateless can report them through <c>CanFire</c> and draw
 /// them in diagrams.
 /// </summary>
-public sealed class WorkflowGuard(string name, string description, Func<GuardContext, IReadOnlyList<GuardFinding>> check)
+/// <param name="readsContent">
+/// Whether <paramref name="check"/> would read the plan's content in this context, so a caller that read the plan
+/// without its content document loads it first; null for a guard that always reads it.
+/// </param>
+public sealed class WorkflowGuard(
+    string name, string description, Func<GuardContext, IReadOnlyList<GuardFinding>> check, Func<GuardContext, bool>? readsContent = null)
 {
     public string Name { get; } = name;
 
@@ -45,6 +50,9 @@ public sealed class WorkflowGuard(string name, string description, Func<GuardCon
     /// <summary>What keeps the plan from passing; none means the guard is met.</summary>
     public IReadOnlyList<GuardFinding> Check(GuardContext context) => check(context);
 
+    /// <summary>Whether <see cref="Check"/> reads <see cref="Plan.Content"/> in this context.</summary>
+    public bool ReadsContent(GuardContext context) => readsContent?.Invoke(context) ?? true;
+
     /// <summary>
     /// A guard on the plan's flags. <paramref name="metByStoredCounts"/> answers from the flag counts stored on the plan
     /// when it was last saved (<see cref="Plan.ErrorCount"/>, <see cref="Plan.FlaggedGoalCount"/>, computed by the same
@@ -52,9 +60,11 @@ public sealed class WorkflowGuard(string name, string description, Func<GuardCon
     /// content. Otherwise the content is evaluated, so the findings are exactly the flags'.
     /// </summary>
     public static WorkflowGuard OnFlags(string name, string description, Func<Flag, bool> blocks, Func<Plan, bool> metByStoredCounts) =>
-        new(name, description, context => metByStoredCounts(context.Plan)
-            ? []
-            : PlanFlagger.Evaluate(context.Plan).Where(blocks).Select(GuardFinding.From).ToList());
+        new(name, description,
+            context => metByStoredCounts(context.Plan)
+                ? []
+                : PlanFlagger.Evaluate(context.Plan).Where(blocks).Select(GuardFinding.From).ToList(),
+            context => !metByStoredCounts(context.Plan));
 }
 
 public static class WorkflowGuards
@@ -83,7 +93,8 @@ public static class WorkflowGuards
         new WorkflowGuard(
             CommentsAnswered,
             "Every comment from an earlier round of review is answered or resolved: the secretary has replied to it or marked it answered, or a reviewer has resolved it.",
-            UnansweredComments),
+            UnansweredComments,
+            context => EarlierRounds(context).Any(c => !c.Anchor.IsWholePlan)),
     }.ToDictionary(g => g.Name, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;
@@ -98,11 +109,10 @@ public static class WorkflowGuards
     private static IReadOnlyList<GuardFinding> UnansweredComments(GuardContext context)
     {
         var plan = context.Plan;
-        return context.RequireOpenComments(CommentsAnswered)
-            .Where(c => c.Revision < plan.Revision)
+        return EarlierRounds(context)
             .Select(c =>
             {
-                var location = c.Anchor.Locate(plan.Content);
+                var location = c.Anchor.IsWholePlan ? null : c.Anchor.Locate(plan.Content);
                 var number = location?.GoalValue.Number ?? c.GoalNumber;
                 var quote = Excerpt.Of(c.Text, Excerpt.QuoteLength);
                 var (on, paa) = c.Anchor.IsWholePlan ? ("the plan", "planen")
@@ -120,4 +130,8 @@ public static class WorkflowGuards
             })
             .ToList();
     }
+
+    // Only a comment anchored to a goal is looked for in the content; one on the whole plan needs no content.
+    private static IEnumerable<OpenComment> EarlierRounds(GuardContext context) =>
+        context.RequireOpenComments(CommentsAnswered).Where(c => c.Revision < context.Plan.Revision);
 }

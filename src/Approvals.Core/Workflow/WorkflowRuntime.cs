@@ -183,6 +183,38 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     }
 
     /// <summary>
+    /// Whether taking <paramref name="action"/> on the plan (or, when null, listing the actions out of its stage with
+    /// <see cref="ActionsFor(GuardContext, WorkflowActor)"/>) may read the plan's content: a submit freezes it; a return
+    /// finds the goals of the open comments it lists in it; a guard reads it when the stored flag counts do not settle
+    /// it, or to find the goal of an earlier round's comment. A caller that read the plan without its content document
+    /// loads it when this says so, and only then. An action the stage does not have reads nothing (it is refused first).
+    /// </summary>
+    public bool ReadsContent(GuardContext context, string? action)
+    {
+        var plan = context.Plan;
+        var definition = DefinitionOf(plan);
+        IEnumerable<TransitionDefinition> transitions = action is null
+            ? definition.TransitionsFrom(plan.Stage)
+            : definition.Transition(plan.Stage, TextRules.Identifier(action) ?? "") is { } chosen ? [chosen] : [];
+        foreach (var transition in transitions)
+        {
+            if (transition.Guards.Any(name => WorkflowGuards.Get(name).ReadsContent(context)))
+            {
+                return true;
+            }
+
+            var kind = definition.KindOf(plan.Stage, transition.To);
+            if (action is not null && (kind == TransitionKind.Submit
+                || (kind == TransitionKind.Return && context.OpenComments?.Any(c => !c.Anchor.IsWholePlan) == true)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether <paramref name="actor"/> may take some action out of the plan's stage, as far as their authority goes
     /// (role, committee, four-eyes): the plan is then theirs to deal with, whether or not its guards hold yet. This is
     /// exactly when <see cref="ActionsFor"/> offers an action that is allowed or blocked only by the definition's guards,

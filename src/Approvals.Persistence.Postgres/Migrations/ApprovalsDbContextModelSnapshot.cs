@@ -143,10 +143,6 @@ namespace Approvals.Persistence.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
-                    b.Property<string>("Content")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("ContentAuthors")
                         .IsRequired()
                         .HasColumnType("text");
@@ -226,11 +222,21 @@ namespace Approvals.Persistence.Postgres.Migrations
                     b.HasIndex("CommitteeCode", "Stage");
 
                     b.ToTable("Plans", (string)null);
+                });
 
-                    b.SplitToTable("PlanContents", null, t =>
-                        {
-                            t.Property("Content");
-                        });
+            modelBuilder.Entity("Approvals.Core.Plans.PlanContentDocument", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("Id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("PlanId");
+
+                    b.ToTable("PlanContents", (string)null);
                 });
 
             modelBuilder.Entity("Approvals.Core.Plans.PlanRevision", b =>
@@ -981,11 +987,11 @@ namespace Approvals.Persistence.Postgres.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Approvals.Core.Plans.Plan", b =>
+            modelBuilder.Entity("Approvals.Core.Plans.PlanContentDocument", b =>
                 {
                     b.HasOne("Approvals.Core.Plans.Plan", null)
-                        .WithOne()
-                        .HasForeignKey("Approvals.Core.Plans.Plan", "Id")
+                        .WithOne("Document")
+                        .HasForeignKey("Approvals.Core.Plans.PlanContentDocument", "PlanId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1065,6 +1071,12 @@ namespace Approvals.Persistence.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Approvals.Core.Plans.Plan", b =>
+                {
+                    b.Navigation("Document")
                         .IsRequired();
                 });
 

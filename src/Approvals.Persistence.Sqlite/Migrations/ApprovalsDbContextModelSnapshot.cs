@@ -136,10 +136,6 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Content")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ContentAuthors")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -219,11 +215,21 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.HasIndex("CommitteeCode", "Stage");
 
                     b.ToTable("Plans", (string)null);
+                });
 
-                    b.SplitToTable("PlanContents", null, t =>
-                        {
-                            t.Property("Content");
-                        });
+            modelBuilder.Entity("Approvals.Core.Plans.PlanContentDocument", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PlanId");
+
+                    b.ToTable("PlanContents", (string)null);
                 });
 
             modelBuilder.Entity("Approvals.Core.Plans.PlanRevision", b =>
@@ -960,11 +966,11 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Approvals.Core.Plans.Plan", b =>
+            modelBuilder.Entity("Approvals.Core.Plans.PlanContentDocument", b =>
                 {
                     b.HasOne("Approvals.Core.Plans.Plan", null)
-                        .WithOne()
-                        .HasForeignKey("Approvals.Core.Plans.Plan", "Id")
+                        .WithOne("Document")
+                        .HasForeignKey("Approvals.Core.Plans.PlanContentDocument", "PlanId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1044,6 +1050,12 @@ namespace Approvals.Persistence.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Approvals.Core.Plans.Plan", b =>
+                {
+                    b.Navigation("Document")
                         .IsRequired();
                 });
 

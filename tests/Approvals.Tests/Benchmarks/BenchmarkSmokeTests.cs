@@ -37,11 +37,12 @@ public sealed class BenchmarkSmokeTests : IDisposable
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(_out));
         var root = json.RootElement;
         Assert.Equal(
-            ["transitionsPerSecond", "latencyMs", "cpuMsPerTransition", "readsPerSecond", "rawSqliteTransactionsPerSecond", "ratioToRawSqlite", "notificationLagMs", "coverageReportMs", "peakWorkingSetMb"],
+            ["transitionsPerSecond", "latencyMs", "cpuMsPerTransition", "readsPerSecond", "cpuMsPerRead", "rawSqliteTransactionsPerSecond", "ratioToRawSqlite", "notificationLagMs", "coverageReportMs", "peakWorkingSetMb"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p95", "p99"], root.GetProperty("latencyMs").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p99"], root.GetProperty("notificationLagMs").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["plan", "actions"], root.GetProperty("readsPerSecond").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["plan", "actions"], root.GetProperty("cpuMsPerRead").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["100"], root.GetProperty("coverageReportMs").EnumerateObject().Select(p => p.Name));
 
         Assert.True(root.GetProperty("transitionsPerSecond").GetDouble() > 0);
@@ -49,6 +50,8 @@ public sealed class BenchmarkSmokeTests : IDisposable
         Assert.True(root.GetProperty("cpuMsPerTransition").GetDouble() > 0);
         Assert.True(root.GetProperty("readsPerSecond").GetProperty("plan").GetDouble() > 0);
         Assert.True(root.GetProperty("readsPerSecond").GetProperty("actions").GetDouble() > 0);
+        Assert.True(root.GetProperty("cpuMsPerRead").GetProperty("plan").GetDouble() > 0);
+        Assert.True(root.GetProperty("cpuMsPerRead").GetProperty("actions").GetDouble() > 0);
         Assert.InRange(root.GetProperty("ratioToRawSqlite").GetDouble(), 0.0001, 10);
         var latency = root.GetProperty("latencyMs");
         Assert.True(latency.GetProperty("p50").GetDouble() > 0);

@@ -161,6 +161,54 @@ public sealed class MigrationDataTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Comments_and_deadline_notices_stored_while_the_content_was_a_part_of_the_plan_are_kept_and_belong_to_the_plan()
+    {
+        var (id, comment) = (Guid.NewGuid(), Guid.NewGuid());
+        var now = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc);
+        await using (var db = Context())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(db.Database.GetMigrations().Single(m => m.EndsWith("_Delegations", StringComparison.Ordinal)));
+            var (token, content) = (Guid.NewGuid(), """{"objectives":[{"title":"Job","goals":[{"number":"1","text":"Flere i job","indicators":[],"activities":[],"id":"g1"}],"id":"o1"}]}""");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Plans" ("Id", "CommitteeCode", "Title", "OwnerId", "Stage", "WorkflowId", "WorkflowVersion", "Revision", "SubmittedBy",
+                    "ConcurrencyToken", "CreatedUtc", "UpdatedUtc", "GoalCount", "ErrorCount", "WarningCount", "FlaggedGoalCount", "FlaggedGoals",
+                    "ContentAuthors", "RevisionApprovers", "StageEntry", "StageEnteredUtc")
+                VALUES ({id}, 'BIU', 'Plan med kommentar', 'owner', 'administrative-review', 'committee-plan', 2, 1, 'owner', {token}, {now}, {now},
+                    1, 0, 0, 1, '[]', '["owner"]', '[]', 2, {now})
+                """);
+            await db.Database.ExecuteSqlAsync($"""INSERT INTO "PlanContents" ("Id", "Content") VALUES ({id}, {content})""");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "PlanComments" ("Id", "PlanId", "Revision", "Stage", "ObjectiveId", "GoalId", "GoalNumber", "AuthorId", "AuthorName", "Text",
+                    "Status", "ConcurrencyToken", "CreatedUtc")
+                VALUES ({comment}, {id}, 1, 'administrative-review', 'o1', 'g1', '1', 'reviewer', 'Sagsbehandler', 'Hvordan måles det?', 'Open', {token}, {now})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "DeadlineNotices" ("PlanId", "StageEntry", "Stage", "Kind", "OffsetSeconds", "DueUtc", "EventId", "CreatedUtc")
+                VALUES ({id}, 2, 'administrative-review', 'reminder', 86400, {now}, {Guid.NewGuid()}, {now})
+                """);
+        }
+
+        await using (var db = Context())
+        {
+            await db.Database.MigrateAsync();
+            var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == id);
+            var kept = await db.PlanComments.AsNoTracking().SingleAsync(c => c.PlanId == id);
+
+            Assert.Equal("Flere i job", Assert.Single(plan.Content.Goals).Text);
+            Assert.Equal((comment, "Hvordan måles det?", "g1"), (kept.Id, kept.Text, kept.GoalId));
+            Assert.Equal(1, await db.DeadlineNotices.CountAsync(n => n.PlanId == id));
+
+            // They now hang on the plan's row: removing the plan removes them, its document with them.
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "Plans" WHERE "Id" = {id}""");
+            Assert.Equal((0, 0, 0), (
+                await db.PlanComments.CountAsync(c => c.PlanId == id),
+                await db.DeadlineNotices.CountAsync(n => n.PlanId == id),
+                await db.Database.SqlQuery<int>($"""SELECT COUNT(*) AS "Value" FROM "PlanContents" WHERE "Id" = {id}""").SingleAsync()));
+        }
+    }
+
     private ApprovalsDbContext Context()
     {
         var options = new DbContextOptionsBuilder<ApprovalsDbContext>();

@@ -107,9 +107,21 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
         .OrderBy(c => c.CreatedUtc)
         .ToLookup(c => c.PlanId, c => new OpenComment(c.Id, c.Revision, new CommentAnchor(c.ObjectiveId, c.GoalId, c.IndicatorId), c.AuthorName, c.Text, c.GoalNumber));
 
-    /// <summary>The plan and what its guards need: its open comments.</summary>
-    public static async Task<GuardContext> GuardContextAsync(ApprovalsDbContext db, Plan plan, CancellationToken ct) =>
-        new(plan, await OpenAsync(db, plan.Id, ct));
+    /// <summary>
+    /// The plan and what its guards need: its open comments, and its content document when the plan was read without it
+    /// and taking <paramref name="action"/> (null: listing the actions) may read it (<see cref="WorkflowRuntime.ReadsContent"/>).
+    /// </summary>
+    public static async Task<GuardContext> GuardContextAsync(
+        ApprovalsDbContext db, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct)
+    {
+        var context = new GuardContext(plan, await OpenAsync(db, plan.Id, ct));
+        if (!plan.ContentLoaded && workflows.ReadsContent(context, action))
+        {
+            await db.LoadContentAsync(plan, ct);
+        }
+
+        return context;
+    }
 
     private async Task<CommentOutcome> Change(
         Guid planId,

@@ -52,7 +52,10 @@ public sealed record PlanResponse(
     string ETag,
     IReadOnlyList<ObjectiveResponse> Objectives)
 {
-    public static PlanResponse From(Plan plan) => new(
+    public static PlanResponse From(Plan plan) => Head(plan) with { Objectives = ObjectiveResponse.From(plan.Content) };
+
+    /// <summary>The plan's own fields, without the content (no objectives): for a plan read without its content document.</summary>
+    public static PlanResponse Head(Plan plan) => new(
         plan.Id,
         plan.CommitteeCode,
         plan.Committee.Name,
@@ -68,7 +71,7 @@ public sealed record PlanResponse(
         plan.ErrorCount,
         plan.WarningCount,
         ETags.For(plan),
-        ObjectiveResponse.From(plan.Content));
+        []);
 }
 
 /// <summary>An objective with its id, stable within the plan (see <see cref="ContentIds"/>).</summary>

@@ -116,10 +116,16 @@ public static class PlanEndpoints
         return TypedResults.Ok(await PlanSummaries.PageAsync(db, query, PlanOrder.CommitteeCodeThenTitle, request, ct));
     }
 
-    private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> Get(
+    /// <summary>
+    /// The plan's row, then its stored document with the row's concurrency token in one statement: the document is
+    /// copied into the answer as stored (<see cref="StoredPlanJson"/>) when it belongs to the version the row was read
+    /// at. A plan changed in between, or a document stored before items had ids, is read the usual way, row and
+    /// document together.
+    /// </summary>
+    private static async Task<Results<StoredPlanJson, ProblemHttpResult>> Get(
         Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
         {
             return Problems.NotFound($"There is no plan with id {id}.");
@@ -130,9 +136,28 @@ public static class PlanEndpoints
             return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
         }
 
+        var stored = await db.Database.SqlQuery<StoredDocument>($"""
+            SELECT c."Content", p."ConcurrencyToken" FROM "PlanContents" c JOIN "Plans" p ON p."Id" = c."Id" WHERE c."Id" = {id}
+            """).FirstOrDefaultAsync(ct);
+        var answer = stored is not null && stored.ConcurrencyToken == plan.ConcurrencyToken
+            ? StoredPlanJson.FromStored(PlanResponse.Head(plan), stored.Content)
+            : null;
+        if (answer is null)
+        {
+            plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+            if (plan is null)
+            {
+                return Problems.NotFound($"There is no plan with id {id}.");
+            }
+
+            answer = StoredPlanJson.Of(PlanResponse.From(plan));
+        }
+
         http.Response.Headers.ETag = ETags.For(plan);
-        return TypedResults.Ok(PlanResponse.From(plan));
+        return answer;
     }
+
+    private sealed record StoredDocument(string Content, Guid ConcurrencyToken);
 
     private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult, ValidationProblem>> Create(
         PlanInput input, HttpContext http, PlanDrafts drafts, CancellationToken ct)

@@ -49,9 +49,11 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
     public async Task<TransitionOutcome> TakeAsync(
         Guid planId, ClaimsPrincipal user, string action, string? comment, string? ifMatch, CancellationToken ct)
     {
-        // One connection for the read and the write (EF Core would open and close it for each).
+        // One connection for the reads and the write (EF Core would open and close it for each). The plan is read
+        // without its content document, which only a submit, a guard the stored flag counts do not settle and a
+        // return's comments on goals need: the guard context loads it then.
         await db.Database.OpenConnectionAsync(ct);
-        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct);
+        var plan = await db.Plans.WithoutContent().FirstOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null)
         {
             return new TransitionOutcome(TransitionStatus.NotFound);
@@ -75,7 +77,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         }
 
         var token = plan.ConcurrencyToken;
-        var context = await PlanComments.GuardContextAsync(db, plan, ct);
+        var context = await PlanComments.GuardContextAsync(db, workflows, plan, action, ct);
         TransitionResult result;
         try
         {

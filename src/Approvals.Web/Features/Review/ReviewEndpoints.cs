@@ -61,14 +61,16 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
         Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        // Without the content document, loaded only when a guard needs it; tracked, so it can be loaded into the plan.
+        var plan = await db.Plans.WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (Unreadable(plan, id, http) is { } refused)
         {
             return refused;
         }
 
         var stage = workflows.StageOf(plan!);
-        var options = await workflows.ActionsFor(await PlanComments.GuardContextAsync(db, plan!, ct), await delegations.ActorAsync(http.User, ct));
+        var options = await workflows.ActionsFor(
+            await PlanComments.GuardContextAsync(db, workflows, plan!, null, ct), await delegations.ActorAsync(http.User, ct));
 
         http.Response.Headers.ETag = ETags.For(plan!);
         return TypedResults.Ok(new PlanActionsResponse(
@@ -115,7 +117,7 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<List<JournalEntryResponse>>, ProblemHttpResult>> History(
         Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (Unreadable(plan, id, http) is { } refused)
         {
             return refused;
@@ -129,7 +131,7 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<List<RevisionSummary>>, ProblemHttpResult>> Revisions(
         Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (Unreadable(plan, id, http) is { } refused)
         {
             return refused;
@@ -146,7 +148,7 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<RevisionResponse>, ProblemHttpResult>> Revision(
         Guid id, int number, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (Unreadable(plan, id, http) is { } refused)
         {
             return refused;

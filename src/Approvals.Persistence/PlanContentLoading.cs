@@ -1,0 +1,27 @@
+using Approvals.Core.Plans;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approvals.Persistence;
+
+/// <summary>
+/// Reading a plan without its content document, and loading the document later when it turns out to be needed. Every
+/// other read of a plan includes the document (see the mapping in <see cref="ApprovalsDbContext"/>).
+/// </summary>
+public static class PlanContentLoading
+{
+    /// <summary>The plans' own rows, without the content document: a plan read so throws if its content is read before <see cref="LoadContentAsync"/>.</summary>
+    public static IQueryable<Plan> WithoutContent(this IQueryable<Plan> plans) => plans.IgnoreAutoIncludes();
+
+    /// <summary>
+    /// Reads the content document of a plan this context tracks and read <see cref="WithoutContent"/>; nothing when it
+    /// has it. It is a second read: a change to the plan in between renews the plan's concurrency token, so a write
+    /// based on the two reads fails on the token rather than mixing two versions.
+    /// </summary>
+    public static async Task LoadContentAsync(this ApprovalsDbContext db, Plan plan, CancellationToken ct)
+    {
+        if (!plan.ContentLoaded)
+        {
+            await db.Entry(plan).Reference<PlanContentDocument>("Document").LoadAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace Approvals.Web.Features.Plans;
+
+/// <summary>
+/// The answer of <c>GET /api/plans/{id}</c>, with the content copied from the stored document as it is instead of
+/// deserialised (tens of KB into records, ids checked) and serialised again. The stored objectives have exactly the
+/// response's properties and values (<c>id, title, goals</c>; <c>id, number, text, indicators, activities</c>;
+/// <c>id, text</c>), in another order and with æ, ø and å unescaped, which is the same JSON to every reader. A document
+/// stored before items had ids is answered the usual way: its ids are given as it is read (<see cref="Core.Plans.ContentIds"/>).
+/// </summary>
+public sealed class StoredPlanJson : IResult, IEndpointMetadataProvider
+{
+    private static readonly byte[] EmptyObjectivesEnd = "[]}"u8.ToArray();
+
+    private readonly PlanResponse _response;
+    private readonly byte[]? _document;
+    private readonly Range _objectives;
+
+    private StoredPlanJson(PlanResponse response, byte[]? document, Range objectives)
+    {
+        _response = response;
+        _document = document;
+        _objectives = objectives;
+    }
+
+    /// <summary>The plan's fields with the stored document's objectives, when every item in it has an id; otherwise null.</summary>
+    /// <param name="head">The plan's response without objectives (<see cref="PlanResponse.Head"/>).</param>
+    public static StoredPlanJson? FromStored(PlanResponse head, string storedDocument)
+    {
+        var document = Encoding.UTF8.GetBytes(storedDocument);
+        return Objectives(document) is { } objectives && EveryItemHasAnId(document.AsSpan(objectives))
+            ? new StoredPlanJson(head, document, objectives)
+            : null;
+    }
+
+    /// <summary>The whole response, written by the serializer as any other.</summary>
+    public static StoredPlanJson Of(PlanResponse response) => new(response, null, default);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        if (_document is null)
+        {
+            await JsonSerializer.SerializeAsync(httpContext.Response.Body, _response, options, httpContext.RequestAborted);
+            return;
+        }
+
+        // The response's objectives are its last property: the plan's fields end in "objectives":[]}, whose empty
+        // array the stored one takes the place of.
+        var head = JsonSerializer.SerializeToUtf8Bytes(_response, options);
+        if (!head.AsSpan().EndsWith(EmptyObjectivesEnd))
+        {
+            throw new InvalidOperationException("PlanResponse no longer ends with its objectives: StoredPlanJson must follow its shape.");
+        }
+
+        var body = httpContext.Response.BodyWriter;
+        body.Write(head.AsSpan(0, head.Length - EmptyObjectivesEnd.Length));
+        body.Write(_document.AsSpan(_objectives));
+        body.Write("}"u8);
+        await body.FlushAsync(httpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(PlanResponse), ["application/json"]));
+
+    /// <summary>Where the root's <c>objectives</c> array is in the stored document, or null without one.</summary>
+    private static Range? Objectives(ReadOnlySpan<byte> document)
+    {
+        var reader = new Utf8JsonReader(document);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isObjectives = reader.ValueTextEquals("objectives"u8);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (isObjectives)
+            {
+                return reader.TokenType == JsonTokenType.EndArray ? new Range(start, (int)reader.TokenStartIndex + 1) : null;
+            }
+        }
+
+        return null;
+    }
+
+    // Every object in the objectives (objective, goal, indicator, activity: there are no others) has a non-empty "id".
+    private static bool EveryItemHasAnId(ReadOnlySpan<byte> objectives)
+    {
+        var reader = new Utf8JsonReader(objectives);
+        Span<bool> hasId = stackalloc bool[8];
+        var depth = -1;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject when depth + 1 < hasId.Length:
+                    hasId[++depth] = false;
+                    break;
+                case JsonTokenType.StartObject:
+                    return false;
+                case JsonTokenType.EndObject:
+                    if (!hasId[depth--])
+                    {
+                        return false;
+                    }
+
+                    break;
+                case JsonTokenType.PropertyName when depth >= 0 && reader.ValueTextEquals("id"u8):
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
+                    {
+                        return false;
+                    }
+
+                    hasId[depth] = true;
+                    break;
+            }
+        }
+
+        return true;
+    }
+}
