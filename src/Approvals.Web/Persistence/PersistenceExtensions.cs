@@ -47,6 +47,13 @@ public static class PersistenceExtensions
         var fairness = configuration.GetSection(WriteGateOptions.Section).Get<WriteGateOptions>() ?? new WriteGateOptions();
         builder.Services.AddSingleton(services => new WriteGate(provider == DatabaseProvider.Sqlite, fairness, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<WriteGateInterceptor>();
+
+        // On SQLite the transitions' saves are committed in groups by one writer (see GroupCommit); off, or on
+        // PostgreSQL, each is a SaveChanges of its own.
+        var groupCommit = provider == DatabaseProvider.Sqlite && configuration.GetValue(GroupCommit.Key, true);
+        builder.Services.AddSingleton(services => new GroupCommit(
+            groupCommit, services.GetRequiredService<IServiceScopeFactory>(), services.GetServices<IGroupCommitObserver>(),
+            services.GetRequiredService<ILogger<GroupCommit>>()));
         builder.Services.AddSingleton<StaleConnectionInterceptor>();
 
         builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>

@@ -30,6 +30,7 @@ public static class MessagingExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MailSignal>();
         services.AddSingleton<OutboxCommitInterceptor>();
+        services.AddSingleton<IGroupCommitObserver>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.ConfigureDbContext<ApprovalsDbContext>((provider, options) =>
             options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()));
         services.TryAddSingleton<IStageNames, DanishStageNames>();

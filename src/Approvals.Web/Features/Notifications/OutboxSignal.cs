@@ -45,9 +45,9 @@ public sealed class MailSignal : WakeSignal;
 /// <summary>
 /// Wakes the outbox dispatcher right after a commit that added outbox rows, so no transition code has to
 /// remember to. With an explicit transaction the rows become visible only at its commit, so the wake-up
-/// waits for that.
+/// waits for that; a save in a group commit (whose transaction is the writer's) waits for the group's commit.
 /// </summary>
-internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor, IGroupCommitObserver
 {
     private static readonly object Marker = new();
 
@@ -102,6 +102,8 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChanges
         Forget(eventData.Context);
         return Task.CompletedTask;
     }
+
+    void IGroupCommitObserver.Committed(DbContext context) => Committed(context);
 
     private void Track(DbContext? context)
     {

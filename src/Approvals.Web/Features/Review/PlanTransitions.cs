@@ -41,9 +41,10 @@ public sealed record TransitionOutcome(
 /// <summary>
 /// Takes a workflow action on a stored plan: the one code path of the API (POST /api/plans/{id}/transitions) and
 /// the plan page's buttons. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
-/// for the outbox are written by one SaveChanges, so in one transaction, or not at all.
+/// for the outbox are written by one SaveChanges, so in one transaction, or not at all. On SQLite that save joins
+/// the next group commit (<see cref="GroupCommit"/>): in its own savepoint, answered after the commit.
 /// </summary>
-public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock)
+public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves)
 {
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
@@ -97,7 +98,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         db.Enqueue(result.Event);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await saves.SaveChangesAsync(db, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
