@@ -52,9 +52,13 @@ public sealed class GroupCommit : IAsyncDisposable, IDisposable
     private Task? _writer;
     private long _batches;
 
-    public GroupCommit(bool enabled, IServiceScopeFactory scopes, IEnumerable<IGroupCommitObserver> observers, ILogger<GroupCommit> logger)
+    private readonly WriteGate? _gate;
+
+    public GroupCommit(
+        bool enabled, IServiceScopeFactory scopes, IEnumerable<IGroupCommitObserver> observers, ILogger<GroupCommit> logger, WriteGate? gate = null)
     {
         Enabled = enabled;
+        _gate = gate;
         _scopes = scopes;
         _observers = [.. observers];
         _logger = logger;
@@ -225,6 +229,8 @@ public sealed class GroupCommit : IAsyncDisposable, IDisposable
 
                 if (failure is null)
                 {
+                    // The deliveries of this batch's events get as many turns ahead of the next batch as its saves.
+                    _gate?.Carries(batch.Count);
                     await transaction.CommitAsync();
                 }
             }

@@ -52,6 +52,10 @@ public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, 
     // Deliveries let in since a request last got the turn, counted only while requests wait.
     private int _deliveriesAhead;
 
+    // How many deliveries may go ahead of a waiting request since a request last had the turn: DeliveriesAhead, times
+    // the requests that turn carried (see Carries).
+    private int _deliveryBudget;
+
     public bool Serialises => serialise;
 
     /// <summary>The priority of writes made by the current async flow (requests unless declared otherwise).</summary>
@@ -87,6 +91,11 @@ public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, 
             if (!_taken)
             {
                 _taken = true;
+                if (priority == WritePriority.Request)
+                {
+                    _deliveryBudget = _options.DeliveriesAhead;
+                }
+
                 return ValueTask.FromResult<IDisposable>(new Turn(this));
             }
 
@@ -95,6 +104,21 @@ public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, 
         }
 
         return waiter.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Says that the request turn now held writes the changes of <paramref name="requests"/> requests at once (a group
+    /// commit's batch, see <see cref="GroupCommit"/>). As many deliveries per request may then go ahead of the next
+    /// request as after single requests: each committed transition has its event to deliver, and without this the
+    /// deliveries of a batch of sixty would get the turns of four while batches kept coming, and notifications fell
+    /// seconds behind. <see cref="WriteGateOptions.RequestMaxWait"/> still bounds how long a request waits.
+    /// </summary>
+    public void Carries(int requests)
+    {
+        lock (_lock)
+        {
+            _deliveryBudget = _options.DeliveriesAhead * Math.Max(1, requests);
+        }
     }
 
     /// <summary>Hands the turn to the next live waiter, or frees the gate.</summary>
@@ -109,6 +133,7 @@ public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, 
                 {
                     next = _requests.Dequeue();
                     _deliveriesAhead = 0;
+                    _deliveryBudget = _options.DeliveriesAhead;
                 }
                 else if (_deliveries.Count > 0)
                 {
@@ -133,7 +158,7 @@ public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, 
     // Deliveries go first, but never more than DeliveriesAhead in a row or for longer than RequestMaxWait while a
     // request waits: after an outage a backlog of deliveries would otherwise hold requests back until it is gone.
     private bool RequestIsDue() =>
-        _deliveriesAhead >= _options.DeliveriesAhead ||
+        _deliveriesAhead >= _deliveryBudget ||
         _clock.GetElapsedTime(_requests.Peek().Since) >= _options.RequestMaxWait;
 
     private sealed class Waiter(WriteGate gate, long since)

@@ -48,12 +48,12 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton(services => new WriteGate(provider == DatabaseProvider.Sqlite, fairness, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<WriteGateInterceptor>();
 
-        // On SQLite the transitions' saves are committed in groups by one writer (see GroupCommit); off, or on
-        // PostgreSQL, each is a SaveChanges of its own.
-        var groupCommit = provider == DatabaseProvider.Sqlite && configuration.GetValue(GroupCommit.Key, true);
+        // Switched on (SQLite only), the transitions' saves are committed in groups by one writer (see GroupCommit);
+        // off (the default: see the README's Performance section for why), or on PostgreSQL, each is a SaveChanges of its own.
+        var groupCommit = provider == DatabaseProvider.Sqlite && configuration.GetValue(GroupCommit.Key, false);
         builder.Services.AddSingleton(services => new GroupCommit(
             groupCommit, services.GetRequiredService<IServiceScopeFactory>(), services.GetServices<IGroupCommitObserver>(),
-            services.GetRequiredService<ILogger<GroupCommit>>()));
+            services.GetRequiredService<ILogger<GroupCommit>>(), services.GetRequiredService<WriteGate>()));
         builder.Services.AddSingleton<StaleConnectionInterceptor>();
 
         builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>

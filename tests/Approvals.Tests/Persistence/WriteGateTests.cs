@@ -54,6 +54,24 @@ public sealed class WriteGateTests
     }
 
     [Fact]
+    public async Task After_a_turn_that_carried_a_batch_of_requests_as_many_deliveries_per_request_go_ahead()
+    {
+        // A group commit's batch of three transitions has three events to deliver: the deliveries get three times the
+        // turns of one request before the next batch, or they fall behind while batches keep coming.
+        var gate = new WriteGate(true, new WriteGateOptions { DeliveriesAhead = 2, RequestMaxWait = TimeSpan.FromHours(1) }, new ManualClock());
+        var order = new List<string>();
+        var batch = await gate.EnterAsync(WritePriority.Request, Ct);
+        gate.Carries(3);
+
+        var waiting = new List<Task> { Record(gate.EnterAsync(WritePriority.Request, Ct), "request", order) };
+        waiting.AddRange(Enumerable.Range(1, 8).Select(i => Record(gate.EnterAsync(WritePriority.Delivery, Ct), $"delivery {i}", order)));
+        batch.Dispose();
+        await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(5), Ct);
+
+        Assert.Equal(["delivery 1", "delivery 2", "delivery 3", "delivery 4", "delivery 5", "delivery 6", "request", "delivery 7", "delivery 8"], order);
+    }
+
+    [Fact]
     public async Task A_request_that_has_waited_longer_than_the_bound_goes_before_waiting_deliveries()
     {
         var clock = new ManualClock();

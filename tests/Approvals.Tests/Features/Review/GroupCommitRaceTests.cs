@@ -19,7 +19,7 @@ public sealed class GroupCommitRaceTests : IAsyncLifetime
 {
     private const int Racers = 20;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-    private readonly ApprovalsApp _app = ApprovalsApp.On(TestDatabase.Sqlite());
+    private readonly ApprovalsApp _app = new GroupCommitApp();
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
@@ -83,4 +83,10 @@ public sealed class GroupCommitRaceTests : IAsyncLifetime
         clients.ForEach(c => c.Dispose());
         results.ToList().ForEach(r => r.Dispose());
     }
+}
+
+/// <summary>The app on a SQLite database of its own with the group commit switched on (it is off by default).</summary>
+internal sealed class GroupCommitApp() : ApprovalsApp(TestDatabase.Sqlite())
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { [GroupCommit.Key] = "true" };
 }
