@@ -3,6 +3,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Review;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Delegation;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -59,7 +60,7 @@ public static class ChangesEndpoints
             return Problems.NotFound($"There is no plan with id {id}.");
         }
 
-        if (!http.User.CanRead(plan.CommitteeCode))
+        if (!await http.CanReadAsync(plan.CommitteeCode, ct))
         {
             return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
         }

@@ -1,6 +1,7 @@
 using Approvals.Core.Review;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Delegation;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -88,7 +89,7 @@ public static class CommentEndpoints
         }
 
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
         }
@@ -101,7 +102,7 @@ public static class CommentEndpoints
         Guid id, Guid commentId, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
         }
@@ -166,4 +167,10 @@ public static class CommentEndpoints
         plan is null ? Problems.NotFound($"There is no plan with id {id}.")
         : !http.User.CanRead(plan.CommitteeCode) ? Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.")
         : null;
+
+    // A read: a running delegation handed to the caller lets them read as a reviewer (see DelegatedReading).
+    private static async Task<ProblemHttpResult?> UnreadableAsync(Approvals.Core.Plans.Plan? plan, Guid id, HttpContext http, CancellationToken ct) =>
+        plan is not null && !http.User.CanRead(plan.CommitteeCode) && await http.CanReadAsync(plan.CommitteeCode, ct)
+            ? null
+            : Unreadable(plan, id, http);
 }

@@ -2,6 +2,7 @@ using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Delegation;
 using Approvals.Web.Features.Flags;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
@@ -150,7 +151,7 @@ public static class DocumentEndpoints
             return Problems.NotFound($"There is no plan with id {request.Id}.");
         }
 
-        if (!http.User.CanRead(plan.CommitteeCode))
+        if (!await http.CanReadAsync(plan.CommitteeCode, ct))
         {
             return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
         }

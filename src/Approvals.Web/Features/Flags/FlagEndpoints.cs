@@ -1,6 +1,7 @@
 using Approvals.Core.Flags;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Delegation;
 using Approvals.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,7 +68,7 @@ public static class FlagEndpoints
             return Problems.NotFound($"There is no plan with id {request.Id}.");
         }
 
-        if (!http.User.CanRead(plan.CommitteeCode))
+        if (!await http.CanReadAsync(plan.CommitteeCode, ct))
         {
             return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
         }

@@ -3,6 +3,7 @@ using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.ApiReference;
+using Approvals.Web.Features.Delegation;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -131,7 +132,7 @@ public static class PlanEndpoints
             return Problems.NotFound($"There is no plan with id {id}.");
         }
 
-        if (!http.User.CanRead(plan.CommitteeCode))
+        if (!await http.CanReadAsync(plan.CommitteeCode, ct))
         {
             return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
         }

@@ -4,6 +4,7 @@ using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.ApiReference;
 using Approvals.Web.Features.Comments;
+using Approvals.Web.Features.Delegation;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,7 +64,7 @@ public static class ReviewEndpoints
     {
         // Without the content document, loaded only when a guard needs it; tracked, so it can be loaded into the plan.
         var plan = await db.Plans.WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
         }
@@ -118,7 +119,7 @@ public static class ReviewEndpoints
         Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
         }
@@ -132,7 +133,7 @@ public static class ReviewEndpoints
         Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
         }
@@ -149,7 +150,7 @@ public static class ReviewEndpoints
         Guid id, int number, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (Unreadable(plan, id, http) is { } refused)
+        if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
         }
@@ -164,6 +165,12 @@ public static class ReviewEndpoints
         plan is null ? Problems.NotFound($"There is no plan with id {id}.")
         : !http.User.CanRead(plan.CommitteeCode) ? Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.")
         : null;
+
+    // A read: a running delegation handed to the caller lets them read as a reviewer (see DelegatedReading).
+    private static async Task<ProblemHttpResult?> UnreadableAsync(Plan? plan, Guid id, HttpContext http, CancellationToken ct) =>
+        plan is not null && !http.User.CanRead(plan.CommitteeCode) && await http.CanReadAsync(plan.CommitteeCode, ct)
+            ? null
+            : Unreadable(plan, id, http);
 
     private static Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem> Refused(TransitionRefusedException e) => e.Reason switch
     {

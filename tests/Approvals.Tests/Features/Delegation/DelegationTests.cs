@@ -110,6 +110,40 @@ public sealed class DelegationTests(DeadlineApp app) : IClassFixture<DeadlineApp
     }
 
     [Fact]
+    public async Task A_stand_in_from_another_committee_reads_the_plan_through_the_api_while_the_delegation_runs()
+    {
+        // A secretary of another committee reads only their own committee's plans; as a reviewer's stand-in they may act
+        // on this one, so they read it too: the plan, its actions, history, revisions, comments, changes, flags, document.
+        var delegator = await Reviewer("Godkender der rejser");
+        var @delegate = await app.CreateUser("Sekretær i et andet udvalg", Committee.Kfu, Roles.Secretary);
+        var plan = await Submitted(Committee.Biu);
+        string[] reads =
+        [
+            $"/api/plans/{plan.Id}", $"/api/plans/{plan.Id}/actions", $"/api/plans/{plan.Id}/history",
+            $"/api/plans/{plan.Id}/revisions", $"/api/plans/{plan.Id}/revisions/1", $"/api/plans/{plan.Id}/comments",
+            $"/api/plans/{plan.Id}/changes?from=1", $"/api/plans/{plan.Id}/validation", $"/api/plans/{plan.Id}/document",
+        ];
+
+        Assert.All(await Statuses(), s => Assert.Equal(HttpStatusCode.Forbidden, s.Status));
+        await Give(await app.ClientFor(delegator), await IdOf(@delegate), Now, Now.AddHours(3));
+        Assert.All(await Statuses(), s => Assert.True(s.Status == HttpStatusCode.OK, $"{s.Path}: {s.Status}"));
+        app.Advance(TimeSpan.FromHours(3));
+        Assert.All(await Statuses(), s => Assert.True(s.Status == HttpStatusCode.Forbidden, $"{s.Path}: {s.Status}"));
+
+        async Task<List<(string Path, HttpStatusCode Status)>> Statuses()
+        {
+            var client = await app.ClientFor(@delegate);
+            var statuses = new List<(string, HttpStatusCode)>();
+            foreach (var path in reads)
+            {
+                statuses.Add((path, (await client.GetAsync(path)).StatusCode));
+            }
+
+            return statuses;
+        }
+    }
+
+    [Fact]
     public async Task Ending_a_delegation_takes_the_authority_away_at_once()
     {
         var delegator = await Reviewer("Godkender der kom tilbage");
