@@ -25,7 +25,9 @@ public sealed class ApiDocsTests(BrowserApp app)
             }
         };
 
-        await page.GotoAsync("/api/docs");
+        // The reference's script is large: on a loaded machine its parse can outlast the default 15 s "load"; the page is
+        // judged by what it shows, below.
+        await page.GotoAsync("/api/docs", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
 
         await Expect(page.GetByText("Approvals API").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.GetByText("Who you are: your account, committee and roles").First).ToBeVisibleAsync(new() { Timeout = 30_000 });

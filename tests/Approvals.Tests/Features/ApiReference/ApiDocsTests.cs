@@ -45,6 +45,28 @@ public sealed class ApiDocsTests(ApprovalsApp app)
     }
 
     [Fact]
+    public async Task A_browser_that_accepts_gzip_gets_the_reference_script_a_quarter_of_the_size()
+    {
+        using var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        using var plain = await client.GetAsync($"{ApiReferenceExtensions.ReferencePath}/scalar.js");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ApiReferenceExtensions.ReferencePath}/scalar.js");
+        request.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+
+        using var zipped = await client.SendAsync(request);
+
+        var plainBytes = await plain.Content.ReadAsByteArrayAsync();
+        var zippedBytes = await zipped.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.OK, zipped.StatusCode);
+        Assert.Equal("gzip", Assert.Single(zipped.Content.Headers.ContentEncoding));
+        Assert.Contains("Accept-Encoding", zipped.Headers.Vary);
+        Assert.True(zippedBytes.Length * 2 < plainBytes.Length, $"gzipped {zippedBytes.Length} bytes, plain {plainBytes.Length}");
+        await using var unzipped = new System.IO.Compression.GZipStream(new MemoryStream(zippedBytes), System.IO.Compression.CompressionMode.Decompress);
+        using var copy = new MemoryStream();
+        await unzipped.CopyToAsync(copy);
+        Assert.Equal(plainBytes, copy.ToArray());
+    }
+
+    [Fact]
     public async Task Other_pages_keep_the_apps_strict_policy()
     {
         using var client = app.CreateClient(new() { AllowAutoRedirect = false });
