@@ -44,6 +44,8 @@ public sealed class TelemetryApp : ApprovalsApp
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        // As an installation with an OTLP endpoint would, without connecting anywhere: the exporter is in memory.
+        builder.UseSetting(TelemetryExtensions.TracesKey, "true");
         builder.ConfigureTestServices(services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new SimpleActivityExportProcessor(new LockedExporter<Activity>(_spans))));
