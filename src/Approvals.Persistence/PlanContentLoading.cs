@@ -12,6 +12,14 @@ public static class PlanContentLoading
     /// <summary>The plans' own rows, without the content document: a plan read so throws if its content is read before <see cref="LoadContentAsync"/>.</summary>
     public static IQueryable<Plan> WithoutContent(this IQueryable<Plan> plans) => plans.IgnoreAutoIncludes();
 
+    /// <summary>The plan's row by id, tracked, <see cref="WithoutContent"/>, as a compiled query: a transition's read.</summary>
+    public static Task<Plan?> PlanRowAsync(this ApprovalsDbContext db, Guid id, CancellationToken ct) =>
+        Compiled<PlanRowQueries>.For(db).Tracked(db, id, ct);
+
+    /// <summary>The plan's row by id, not tracked, <see cref="WithoutContent"/>, as a compiled query: the reads of its actions, history and the like.</summary>
+    public static Task<Plan?> PlanRowNoTrackingAsync(this ApprovalsDbContext db, Guid id, CancellationToken ct) =>
+        Compiled<PlanRowQueries>.For(db).Untracked(db, id, ct);
+
     /// <summary>
     /// Reads the content document of a plan this context tracks and read <see cref="WithoutContent"/>; nothing when it
     /// has it. It is a second read: a change to the plan in between renews the plan's concurrency token, so a write

@@ -88,15 +88,17 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
         return (await query.ToListAsync(ct)).OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id).ToList();
     }
 
-    /// <summary>The plan's open comments, as the <c>comments-answered</c> guard and a return's notification read them.</summary>
-    public static async Task<IReadOnlyList<OpenComment>> OpenAsync(ApprovalsDbContext db, Guid planId, CancellationToken ct) =>
-        (await db.PlanComments.AsNoTracking()
-            .Where(c => c.PlanId == planId && c.Status == CommentStatus.Open)
-            .OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id)
-            .Select(c => new { c.Id, c.Revision, c.ObjectiveId, c.GoalId, c.IndicatorId, c.AuthorName, c.Text, c.GoalNumber })
-            .ToListAsync(ct))
-        .Select(c => new OpenComment(c.Id, c.Revision, new CommentAnchor(c.ObjectiveId, c.GoalId, c.IndicatorId), c.AuthorName, c.Text, c.GoalNumber))
-        .ToList();
+    /// <summary>The plan's open comments, as the <c>comments-answered</c> guard and a return's notification read them (every transition and list of actions).</summary>
+    public static async Task<IReadOnlyList<OpenComment>> OpenAsync(ApprovalsDbContext db, Guid planId, CancellationToken ct)
+    {
+        var open = new List<OpenComment>();
+        await foreach (var c in Compiled<CommentQueries>.For(db).Open(db, planId).WithCancellation(ct))
+        {
+            open.Add(new OpenComment(c.Id, c.Revision, new CommentAnchor(c.ObjectiveId, c.GoalId, c.IndicatorId), c.AuthorName, c.Text, c.GoalNumber));
+        }
+
+        return open;
+    }
 
     /// <summary>The open comments of every plan in <paramref name="plans"/>, by plan, in one query.</summary>
     public static async Task<ILookup<Guid, OpenComment>> OpenByPlanAsync(ApprovalsDbContext db, IQueryable<Plan> plans, CancellationToken ct) =>
@@ -182,4 +184,17 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
 public static class CommentsExtensions
 {
     public static void AddComments(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanComments>();
+}
+
+/// <summary>The comment reads every transition runs, compiled (see <see cref="Compiled{T}"/>).</summary>
+public sealed class CommentQueries
+{
+    public Func<ApprovalsDbContext, Guid, IAsyncEnumerable<OpenCommentRow>> Open { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, Guid planId) => db.PlanComments.AsNoTracking()
+            .Where(c => c.PlanId == planId && c.Status == CommentStatus.Open)
+            .OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id)
+            .Select(c => new OpenCommentRow(c.Id, c.Revision, c.ObjectiveId, c.GoalId, c.IndicatorId, c.AuthorName, c.Text, c.GoalNumber)));
+
+    public sealed record OpenCommentRow(
+        Guid Id, int Revision, string? ObjectiveId, string? GoalId, string? IndicatorId, string AuthorName, string Text, string? GoalNumber);
 }

@@ -59,12 +59,12 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
         }
 
         var actor = user.ToActor();
-        var now = Now;
-        var givers = await (from d in db.Delegations
-                            join u in db.Users on d.DelegatorId equals u.Id
-                            where d.DelegateId == actor.Id && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
-                            orderby d.FromUtc, d.Id
-                            select new { u.Id, u.DisplayName, u.UserName, u.CommitteeCode }).AsNoTracking().ToListAsync(ct);
+        var givers = new List<DelegationQueries.Giver>();
+        await foreach (var giver in Compiled<DelegationQueries>.For(db).Givers(db, actor.Id, Now).WithCancellation(ct))
+        {
+            givers.Add(giver);
+        }
+
         if (givers.Count > 0)
         {
             var ids = givers.Select(g => g.Id).ToList();
@@ -95,13 +95,13 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
             return [];
         }
 
-        var now = Now;
-        var ids = delegatorIds.ToList();
-        var rows = await (from d in db.Delegations
-                          join u in db.Users on d.DelegateId equals u.Id
-                          where ids.Contains(d.DelegatorId) && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
-                          select new { d.DelegatorId, d.DelegateId }).AsNoTracking().ToListAsync(ct);
-        return rows.Select(r => (r.DelegatorId, r.DelegateId)).ToList();
+        var rows = new List<(string Delegator, string Delegate)>();
+        await foreach (var row in Compiled<DelegationQueries>.For(db).DelegatesOf(db, [.. delegatorIds], Now).WithCancellation(ct))
+        {
+            rows.Add((row.DelegatorId, row.DelegateId));
+        }
+
+        return rows;
     }
 
     /// <summary>The delegations <paramref name="userId"/> gave that run now or start later, and those they hold now.</summary>
@@ -234,4 +234,29 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
         DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
         _ => value,
     };
+}
+
+/// <summary>The delegation reads of every transition and every delivery, compiled (see <see cref="Compiled{T}"/>).</summary>
+public sealed class DelegationQueries
+{
+    /// <summary>The active accounts whose delegation to <c>delegateId</c> runs at <c>now</c>, in the order they were given.</summary>
+    public Func<ApprovalsDbContext, string, DateTime, IAsyncEnumerable<Giver>> Givers { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, string delegateId, DateTime now) =>
+            from d in db.Delegations
+            join u in db.Users on d.DelegatorId equals u.Id
+            where d.DelegateId == delegateId && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
+            orderby d.FromUtc, d.Id
+            select new Giver(u.Id, u.DisplayName, u.UserName, u.CommitteeCode));
+
+    /// <summary>(delegator, delegate) for each of <c>delegatorIds</c> whose delegation runs at <c>now</c>, to an active delegate.</summary>
+    public Func<ApprovalsDbContext, string[], DateTime, IAsyncEnumerable<Pair>> DelegatesOf { get; } = EF.CompileAsyncQuery(
+        (ApprovalsDbContext db, string[] delegatorIds, DateTime now) =>
+            from d in db.Delegations
+            join u in db.Users on d.DelegateId equals u.Id
+            where delegatorIds.Contains(d.DelegatorId) && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
+            select new Pair(d.DelegatorId, d.DelegateId));
+
+    public sealed record Giver(string Id, string DisplayName, string? UserName, string? CommitteeCode);
+
+    public sealed record Pair(string DelegatorId, string DelegateId);
 }

@@ -126,7 +126,7 @@ public static class PlanEndpoints
     private static async Task<Results<StoredPlanJson, ProblemHttpResult>> Get(
         Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.PlanRowNoTrackingAsync(id, ct);
         if (plan is null)
         {
             return Problems.NotFound($"There is no plan with id {id}.");

@@ -54,7 +54,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         // without its content document, which only a submit, a guard the stored flag counts do not settle and a
         // return's comments on goals need: the guard context loads it then.
         await db.Database.OpenConnectionAsync(ct);
-        var plan = await db.Plans.WithoutContent().FirstOrDefaultAsync(p => p.Id == planId, ct);
+        var plan = await db.PlanRowAsync(planId, ct);
         if (plan is null)
         {
             return new TransitionOutcome(TransitionStatus.NotFound);

@@ -63,7 +63,7 @@ public static class ReviewEndpoints
         Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
     {
         // Without the content document, loaded only when a guard needs it; tracked, so it can be loaded into the plan.
-        var plan = await db.Plans.WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.PlanRowAsync(id, ct);
         if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
@@ -118,7 +118,7 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<List<JournalEntryResponse>>, ProblemHttpResult>> History(
         Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.PlanRowNoTrackingAsync(id, ct);
         if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
@@ -132,7 +132,7 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<List<RevisionSummary>>, ProblemHttpResult>> Revisions(
         Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.PlanRowNoTrackingAsync(id, ct);
         if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
@@ -149,7 +149,7 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<RevisionResponse>, ProblemHttpResult>> Revision(
         Guid id, int number, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().WithoutContent().FirstOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await db.PlanRowNoTrackingAsync(id, ct);
         if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;
