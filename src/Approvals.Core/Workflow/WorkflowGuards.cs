@@ -53,6 +53,9 @@ public sealed class WorkflowGuard(
     /// <summary>Whether <see cref="Check"/> reads <see cref="Plan.Content"/> in this context.</summary>
     public bool ReadsContent(GuardContext context) => readsContent?.Invoke(context) ?? true;
 
+    /// <summary>Whether <see cref="Check"/> reads <see cref="GuardContext.OpenComments"/>, which the caller must then load.</summary>
+    public bool ReadsOpenComments { get; init; }
+
     /// <summary>
     /// A guard on the plan's flags. <paramref name="metByStoredCounts"/> answers from the flag counts stored on the plan
     /// when it was last saved (<see cref="Plan.ErrorCount"/>, <see cref="Plan.FlaggedGoalCount"/>, computed by the same
@@ -94,7 +97,10 @@ public static class WorkflowGuards
             CommentsAnswered,
             "Every comment from an earlier round of review is answered or resolved: the secretary has replied to it or marked it answered, or a reviewer has resolved it.",
             UnansweredComments,
-            context => EarlierRounds(context).Any(c => !c.Anchor.IsWholePlan)),
+            context => EarlierRounds(context).Any(c => !c.Anchor.IsWholePlan))
+        {
+            ReadsOpenComments = true,
+        },
     }.ToDictionary(g => g.Name, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;

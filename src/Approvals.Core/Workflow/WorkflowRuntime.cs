@@ -193,10 +193,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     {
         var plan = context.Plan;
         var definition = DefinitionOf(plan);
-        IEnumerable<TransitionDefinition> transitions = action is null
-            ? definition.TransitionsFrom(plan.Stage)
-            : definition.Transition(plan.Stage, TextRules.Identifier(action) ?? "") is { } chosen ? [chosen] : [];
-        foreach (var transition in transitions)
+        foreach (var transition in Considered(definition, plan, action))
         {
             if (transition.Guards.Any(name => WorkflowGuards.Get(name).ReadsContent(context)))
             {
@@ -213,6 +210,33 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
 
         return false;
     }
+
+    /// <summary>
+    /// Whether taking <paramref name="action"/> on the plan (or, when null, listing the actions out of its stage) reads
+    /// the plan's open comments: a guard such as <c>comments-answered</c> checks them, and a return lists them in its
+    /// event. A caller loads them into the <see cref="GuardContext"/> when this says so; an approval through a stage
+    /// without such a guard does not need the query. A guard that reads them without them fails loudly.
+    /// </summary>
+    public bool ReadsOpenComments(Plan plan, string? action)
+    {
+        var definition = DefinitionOf(plan);
+        foreach (var transition in Considered(definition, plan, action))
+        {
+            if (transition.Guards.Any(name => WorkflowGuards.Get(name).ReadsOpenComments)
+                || (action is not null && definition.KindOf(plan.Stage, transition.To) == TransitionKind.Return))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The transition an action takes out of the plan's stage, or every transition out of it when listing actions.
+    private static IEnumerable<TransitionDefinition> Considered(WorkflowDefinition definition, Plan plan, string? action) =>
+        action is null
+            ? definition.TransitionsFrom(plan.Stage)
+            : definition.Transition(plan.Stage, TextRules.Identifier(action) ?? "") is { } chosen ? [chosen] : [];
 
     /// <summary>
     /// Whether <paramref name="actor"/> may take some action out of the plan's stage, as far as their authority goes

@@ -110,13 +110,14 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
         .ToLookup(c => c.PlanId, c => new OpenComment(c.Id, c.Revision, new CommentAnchor(c.ObjectiveId, c.GoalId, c.IndicatorId), c.AuthorName, c.Text, c.GoalNumber));
 
     /// <summary>
-    /// The plan and what its guards need: its open comments, and its content document when the plan was read without it
+    /// The plan and what its guards need: its open comments when a guard or a return reads them
+    /// (<see cref="WorkflowRuntime.ReadsOpenComments"/>), and its content document when the plan was read without it
     /// and taking <paramref name="action"/> (null: listing the actions) may read it (<see cref="WorkflowRuntime.ReadsContent"/>).
     /// </summary>
     public static async Task<GuardContext> GuardContextAsync(
         ApprovalsDbContext db, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct)
     {
-        var context = new GuardContext(plan, await OpenAsync(db, plan.Id, ct));
+        var context = new GuardContext(plan, workflows.ReadsOpenComments(plan, action) ? await OpenAsync(db, plan.Id, ct) : null);
         if (!plan.ContentLoaded && workflows.ReadsContent(context, action))
         {
             await db.LoadContentAsync(plan, ct);

@@ -76,4 +76,22 @@ public sealed class CommentsAnsweredGuardTests
         var entry = Assert.Single(listed.OpenComments!);
         Assert.Equal((comment.Id, (string?)null, "Skriv hvornår målet skal være nået."), (entry.CommentId, entry.GoalNumber, entry.Excerpt));
     }
+
+    [Fact]
+    public void Only_a_submit_a_return_and_the_list_of_a_draft_s_actions_read_the_open_comments()
+    {
+        var plan = Returned([], out _);
+        Assert.True(Runtime.ReadsOpenComments(plan, "submit"));
+        Assert.True(Runtime.ReadsOpenComments(plan, null));
+
+        Runtime.Take(new GuardContext(plan, []), Secretary, "submit", null, Now);
+
+        Assert.False(Runtime.ReadsOpenComments(plan, "approve"));
+        Assert.False(Runtime.ReadsOpenComments(plan, null));
+        Assert.True(Runtime.ReadsOpenComments(plan, "return"));
+        Assert.False(Runtime.ReadsOpenComments(plan, "no-such-action"));
+        // So an approval needs no query for them, and the guards it runs never ask for them.
+        var approved = Runtime.Take(new GuardContext(plan), Reviewer, "approve", null, Now);
+        Assert.Equal(Stages.CommitteeApproval, approved.ToStage);
+    }
 }
