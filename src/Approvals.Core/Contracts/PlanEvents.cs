@@ -35,6 +35,15 @@ public interface IPlanEvent
     /// the actor acted on their own authority, in events no one acted on, and in events written before delegation.
     /// </summary>
     string? OnBehalfOfName => null;
+
+    /// <summary>
+    /// The actor's name as the transition recorded it, so a delivery need not look it up; null in events no one acted on
+    /// and in events written before it was carried (the consumer then reads the account's name).
+    /// </summary>
+    string? ActorName => null;
+
+    /// <summary>The plan's owner when the transition was taken, for the consumers that tell the owner; null as <see cref="ActorName"/>.</summary>
+    string? OwnerId => null;
 }
 
 public sealed record PlanSubmitted(
@@ -43,6 +52,10 @@ public sealed record PlanSubmitted(
     IReadOnlyList<string> ActingRoles) : IPlanEvent
 {
     public string? OnBehalfOfName { get; init; }
+
+    public string? ActorName { get; init; }
+
+    public string? OwnerId { get; init; }
 }
 
 public sealed record PlanApproved(
@@ -51,6 +64,10 @@ public sealed record PlanApproved(
     IReadOnlyList<string> ActingRoles) : IPlanEvent
 {
     public string? OnBehalfOfName { get; init; }
+
+    public string? ActorName { get; init; }
+
+    public string? OwnerId { get; init; }
 
     public string NewStage => ToStage;
 }
@@ -61,6 +78,10 @@ public sealed record PlanReturned(
     IReadOnlyList<string> ActingRoles, string Comment) : IPlanEvent
 {
     public string? OnBehalfOfName { get; init; }
+
+    public string? ActorName { get; init; }
+
+    public string? OwnerId { get; init; }
 
     /// <summary>
     /// The plan's comments still open when it was returned, for the secretary to answer. Null in events written
@@ -78,6 +99,10 @@ public sealed record PlanAdopted(
     IReadOnlyList<string> ActingRoles) : IPlanEvent
 {
     public string? OnBehalfOfName { get; init; }
+
+    public string? ActorName { get; init; }
+
+    public string? OwnerId { get; init; }
 }
 
 // The events of a stage's due time, written by the deadline sweep through the outbox: no one acted, so the actor is

@@ -403,19 +403,27 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
             {
                 OnBehalfOfName = onBehalfOf,
+                ActorName = actor.Name,
+                OwnerId = plan.OwnerId,
             },
             TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? "")
             {
                 OpenComments = context.OpenComments?.Select(c => new ReturnedComment(c.Id, c.Anchor.IsWholePlan ? null : c.GoalNumberIn(plan.Content), Excerpt.Of(c.Text, Excerpt.QuoteLength))).ToList(),
                 OnBehalfOfName = onBehalfOf,
+                ActorName = actor.Name,
+                OwnerId = plan.OwnerId,
             },
             TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
             {
                 OnBehalfOfName = onBehalfOf,
+                ActorName = actor.Name,
+                OwnerId = plan.OwnerId,
             },
             _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
             {
                 OnBehalfOfName = onBehalfOf,
+                ActorName = actor.Name,
+                OwnerId = plan.OwnerId,
             },
         };
         return new TransitionResult(kind, from, to, journal, frozen, planEvent);

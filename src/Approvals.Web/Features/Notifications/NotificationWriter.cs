@@ -61,13 +61,16 @@ public sealed class NotificationWriter(
     {
         // Storing committed events takes its turn to write ahead of new requests (see WriteGate).
         using var delivery = WriteGate.AsDelivery();
-        // One connection for the five reads and the write: EF Core would otherwise open and close it for each,
+        // One connection for the reads and the write: EF Core would otherwise open and close it for each,
         // and on SQLite every open re-registers EF Core's functions on the native connection.
         await db.Database.OpenConnectionAsync(cancellationToken);
 
         var recipients = await RecipientsAsync(planEvent, cancellationToken);
         var stored = await queries.StoredRecipients(db, planEvent.EventId).ToListAsync(cancellationToken);
-        var actorName = await queries.DisplayName(db, planEvent.ActorId) ?? "";
+        // Carried by the events of transitions; looked up for those written before they carried it.
+        var actorName = planEvent.ActorName
+            ?? (planEvent.ActorId.Length == 0 ? null : await queries.DisplayName(db, planEvent.ActorId))
+            ?? "";
 
         var now = clock.GetUtcNow().UtcDateTime;
         var link = links.For(planEvent.PlanId);
@@ -173,7 +176,7 @@ public sealed class NotificationWriter(
 
         if (tellsOwner)
         {
-            var ownerId = await queries.OwnerOf(db, planEvent.PlanId);
+            var ownerId = planEvent.OwnerId ?? await queries.OwnerOf(db, planEvent.PlanId);
             if (!string.IsNullOrEmpty(ownerId))
             {
                 Add(ownerId, RecipientReason.Owner);

@@ -94,4 +94,14 @@ public sealed class CommentsAnsweredGuardTests
         var approved = Runtime.Take(new GuardContext(plan), Reviewer, "approve", null, Now);
         Assert.Equal(Stages.CommitteeApproval, approved.ToStage);
     }
+
+    [Fact]
+    public void The_event_of_a_transition_names_its_actor_and_the_plans_owner_so_a_delivery_need_not_look_them_up()
+    {
+        var plan = Returned([], out var returned);
+
+        Assert.Equal((Reviewer.Name, Secretary.Id), (returned.ActorName, returned.OwnerId));
+        var submitted = Runtime.Take(new GuardContext(plan, []), Secretary, "submit", null, Now).Event;
+        Assert.Equal((Secretary.Name, Secretary.Id), (submitted.ActorName, submitted.OwnerId));
+    }
 }
