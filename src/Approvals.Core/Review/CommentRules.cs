@@ -52,10 +52,14 @@ public static class CommentRules
 
     public const int MaxRepliesPerPlan = 2000;
 
-    /// <summary>Whether <paramref name="actor"/> reviews the plan in the stage it is in now.</summary>
+    /// <summary>
+    /// Whether <paramref name="actor"/> reviews the plan in the stage it is in now: on their own authority, or on the
+    /// authority a reviewer who is away handed them (<see cref="WorkflowActor.Capacities"/>), as for the stage's actions.
+    /// </summary>
     public static bool IsReviewerOfCurrentStage(WorkflowDefinition definition, Plan plan, WorkflowActor actor) =>
         plan.Stage != definition.InitialStage && plan.Stage != definition.FinalStage &&
-        definition.ActingRoles(plan.Stage).Any(role => actor.Roles.Contains(role) && (!Roles.IsCommitteeBound(role) || actor.Committee == plan.CommitteeCode));
+        actor.Capacities().Any(capacity => definition.ActingRoles(plan.Stage)
+            .Any(role => capacity.Roles.Contains(role) && (!Roles.IsCommitteeBound(role) || capacity.Committee == plan.CommitteeCode)));
 
     public static bool IsCommitteeSecretary(Plan plan, WorkflowActor actor) =>
         actor.Roles.Contains(Roles.Secretary) && actor.Committee == plan.CommitteeCode;

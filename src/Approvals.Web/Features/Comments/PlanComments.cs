@@ -39,7 +39,7 @@ public sealed record CommentOutcome(
 /// A comment carries a concurrency token: when two people change one comment at once (two instances, two tabs), the
 /// loser's change is applied again to the comment as the winner left it, and refused if the rules now say no.
 /// </summary>
-public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflows, TimeProvider clock)
+public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock)
 {
     // Enough for a burst of replies at once on PostgreSQL, where they really run side by side (four at once lost a
     // reply with three attempts); each retry waits a little, at random, so the writers do not collide again in step.
@@ -141,7 +141,9 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
                 return new CommentOutcome(CommentStatusCode.NotFound);
             }
 
-            if (!user.CanRead(plan.CommitteeCode))
+            // A stand-in acts on the authority handed to them while its reviewer is away, and reviewers read every plan.
+            var actor = await delegations.ActorAsync(user, ct);
+            if (!user.CanRead(plan.CommitteeCode) && actor.Delegated.Count == 0)
             {
                 return new CommentOutcome(CommentStatusCode.Unreadable, plan);
             }
@@ -158,7 +160,7 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
 
             try
             {
-                comment = await change(plan, comment, user.ToActor(), workflows.DefinitionOf(plan), clock.GetUtcNow().UtcDateTime);
+                comment = await change(plan, comment, actor, workflows.DefinitionOf(plan), clock.GetUtcNow().UtcDateTime);
                 await db.SaveChangesAsync(ct);
                 return new CommentOutcome(CommentStatusCode.Done, plan, comment);
             }

@@ -144,6 +144,29 @@ public sealed class DelegationTests(DeadlineApp app) : IClassFixture<DeadlineApp
     }
 
     [Fact]
+    public async Task A_stand_in_comments_on_the_plan_as_its_reviewer_while_the_delegation_runs_and_not_after()
+    {
+        // A secretary of another committee neither reads nor reviews this plan; as the away reviewer's stand-in they
+        // write review comments on it as the reviewer would, and the comment is theirs.
+        var delegator = await Reviewer("Godkender der sjældent er hjemme");
+        var @delegate = await app.CreateUser("Kommenterende stedfortræder", Committee.Kfu, Roles.Secretary);
+        var plan = await Submitted(Committee.Biu);
+
+        await (await Comment()).AssertProblem(HttpStatusCode.Forbidden);
+        await Give(await app.ClientFor(delegator), await IdOf(@delegate), Now, Now.AddHours(3));
+        var written = await Comment();
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        var delegateId = await IdOf(@delegate);
+        var stored = await app.WithDb(db => db.PlanComments.AsNoTracking().Where(c => c.PlanId == plan.Id).ToListAsync());
+        Assert.Equal((delegateId, "Kommenterende stedfortræder"), (Assert.Single(stored).AuthorId, stored[0].AuthorName));
+        app.Advance(TimeSpan.FromHours(3));
+        await (await Comment()).AssertProblem(HttpStatusCode.Forbidden);
+
+        async Task<HttpResponseMessage> Comment() =>
+            await (await app.ClientFor(@delegate)).PostAsJsonAsync($"/api/plans/{plan.Id}/comments", new { text = "Målet mangler en dato." });
+    }
+
+    [Fact]
     public async Task Ending_a_delegation_takes_the_authority_away_at_once()
     {
         var delegator = await Reviewer("Godkender der kom tilbage");
