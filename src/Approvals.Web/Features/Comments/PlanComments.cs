@@ -5,6 +5,7 @@ using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Review;
+using Approvals.Web.Features.Delegation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Comments;
@@ -141,9 +142,9 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
                 return new CommentOutcome(CommentStatusCode.NotFound);
             }
 
-            // A stand-in acts on the authority handed to them while its reviewer is away, and reviewers read every plan.
+            // A stand-in acts on the authority handed to them while its reviewer is away (DelegatedReading).
             var actor = await delegations.ActorAsync(user, ct);
-            if (!user.CanRead(plan.CommitteeCode) && actor.Delegated.Count == 0)
+            if (!user.CanRead(plan.CommitteeCode, actor))
             {
                 return new CommentOutcome(CommentStatusCode.Unreadable, plan);
             }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Approvals.Core.Workflow;
 using Approvals.Web.Features.Accounts;
 
 namespace Approvals.Web.Features.Delegation;
@@ -9,14 +11,11 @@ namespace Approvals.Web.Features.Delegation;
 /// </summary>
 public static class DelegatedReading
 {
-    public static async Task<bool> CanReadAsync(this HttpContext http, string committeeCode, CancellationToken ct)
-    {
-        if (http.User.CanRead(committeeCode))
-        {
-            return true;
-        }
+    public static async Task<bool> CanReadAsync(this HttpContext http, string committeeCode, CancellationToken ct) =>
+        http.User.CanRead(committeeCode)
+        || http.User.CanRead(committeeCode, await http.RequestServices.GetRequiredService<Delegations>().ActorAsync(http.User, ct));
 
-        var actor = await http.RequestServices.GetRequiredService<Delegations>().ActorAsync(http.User, ct);
-        return actor.Delegated.Count > 0;
-    }
+    /// <summary>The same rule for a caller that has the acting person already (<see cref="Delegations.ActorAsync"/>).</summary>
+    public static bool CanRead(this ClaimsPrincipal user, string committeeCode, WorkflowActor actor) =>
+        user.CanRead(committeeCode) || actor.Delegated.Count > 0;
 }

@@ -1,6 +1,7 @@
 using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
+using Approvals.Web.Features.Delegation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -22,14 +23,7 @@ public static class PlanPageAccess
             return (null, page.NotFound());
         }
 
-        if (page.User.CanRead(plan.CommitteeCode))
-        {
-            return (plan, null);
-        }
-
-        // Authority handed over while someone is away is a reviewer's, and reviewers read every plan.
-        var actor = await page.HttpContext.RequestServices.GetRequiredService<Delegation.Delegations>().ActorAsync(page.User, ct);
-        return actor.Delegated.Count > 0 ? (plan, null) : (null, page.StatusCode(StatusCodes.Status403Forbidden));
+        return await page.HttpContext.CanReadAsync(plan.CommitteeCode, ct) ? (plan, null) : (null, page.StatusCode(StatusCodes.Status403Forbidden));
     }
 
     public static async Task<(Plan? Plan, IActionResult? Refusal)> Write(this PageModel page, ApprovalsDbContext db, Guid id, CancellationToken ct)

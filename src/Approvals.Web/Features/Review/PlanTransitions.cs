@@ -5,6 +5,7 @@ using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Delegation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Review;
@@ -61,8 +62,8 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         }
 
         var actor = await delegations.ActorAsync(user, ct);
-        // Authority handed over while someone is away is a reviewer's, and reviewers read every plan.
-        if (!user.CanRead(plan.CommitteeCode) && actor.Delegated.Count == 0)
+        // Authority handed over while someone is away is a reviewer's, and reviewers read every plan (DelegatedReading).
+        if (!user.CanRead(plan.CommitteeCode, actor))
         {
             return new TransitionOutcome(TransitionStatus.Unreadable, plan);
         }
