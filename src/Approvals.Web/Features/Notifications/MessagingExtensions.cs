@@ -36,7 +36,6 @@ public static class MessagingExtensions
         services.TryAddSingleton<IStageNames, DanishStageNames>();
         services.AddSingleton(PlanLinks.From(configuration["App:BaseUrl"] is { Length: > 0 } url ? url : DefaultBaseUrl));
         services.AddScoped<NotificationWriter>();
-        services.AddSingleton<InboxQueries>();
 
         // Without this a publish can overtake the queue bindings of a fresh broker and be dropped.
         services.AddOptions<MassTransitHostOptions>().Configure(o =>

@@ -53,12 +53,12 @@ public sealed class NotificationWriter(
     IOptions<SmtpOptions> smtp,
     OutboxSignal outboxSignal,
     MailSignal mailSignal,
-    InboxQueries queries,
     Delegation.Delegations delegations,
     TimeProvider clock)
 {
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
+        var queries = Compiled<InboxQueries>.For(db);
         // Storing committed events takes its turn to write ahead of new requests (see WriteGate).
         using var delivery = WriteGate.AsDelivery();
         // One connection for the reads and the write: EF Core would otherwise open and close it for each,
@@ -150,6 +150,7 @@ public sealed class NotificationWriter(
             roles.Add(Roles.Secretary);
         }
 
+        var queries = Compiled<InboxQueries>.For(db);
         var members = await queries.MembersOf(db, [.. roles]).ToListAsync(cancellationToken);
 
         var recipients = new Dictionary<string, RecipientReason>();
@@ -195,9 +196,8 @@ public sealed class NotificationWriter(
 }
 
 /// <summary>
-/// The inbox writer's queries, compiled once per app: a delivery runs all five for every event, and EF Core would
-/// otherwise translate the LINQ, extract its parameters and look up its query cache each time. A singleton of the
-/// app, not static: a compiled query serves one EF Core model, and one process may host apps on two providers.
+/// The inbox writer's queries, compiled (see <see cref="Compiled{T}"/>): a delivery runs them for every event, and EF
+/// Core would otherwise translate the LINQ, extract its parameters and look up its query cache each time.
 /// </summary>
 public sealed class InboxQueries
 {
