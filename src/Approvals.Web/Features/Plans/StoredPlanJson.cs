@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -32,13 +31,11 @@ public sealed class StoredPlanJson : IResult, IEndpointMetadataProvider
 
     /// <summary>The plan's fields with the stored document's objectives, when every item in it has an id; otherwise null.</summary>
     /// <param name="head">The plan's response without objectives (<see cref="PlanResponse.Head"/>).</param>
-    public static StoredPlanJson? FromStored(PlanResponse head, string storedDocument)
-    {
-        var document = Encoding.UTF8.GetBytes(storedDocument);
-        return Objectives(document) is { } objectives && EveryItemHasAnId(document.AsSpan(objectives))
+    /// <param name="document">The stored document, UTF-8.</param>
+    public static StoredPlanJson? FromStored(PlanResponse head, byte[] document) =>
+        Objectives(document) is { } objectives && EveryItemHasAnId(document.AsSpan(objectives))
             ? new StoredPlanJson(head, document, objectives)
             : null;
-    }
 
     /// <summary>The whole response, written by the serializer as any other.</summary>
     public static StoredPlanJson Of(PlanResponse response) => new(response, null, default);
