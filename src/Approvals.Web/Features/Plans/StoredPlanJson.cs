@@ -58,9 +58,13 @@ public sealed class StoredPlanJson : IResult, IEndpointMetadataProvider
             throw new InvalidOperationException("PlanResponse no longer ends with its objectives: StoredPlanJson must follow its shape.");
         }
 
+        var fields = head.AsSpan(0, head.Length - EmptyObjectivesEnd.Length);
+        var objectives = _document.AsSpan(_objectives);
+        // Its length known, the answer goes out in one write with its headers, not chunked with a closing chunk after.
+        httpContext.Response.ContentLength = fields.Length + objectives.Length + 1;
         var body = httpContext.Response.BodyWriter;
-        body.Write(head.AsSpan(0, head.Length - EmptyObjectivesEnd.Length));
-        body.Write(_document.AsSpan(_objectives));
+        body.Write(fields);
+        body.Write(objectives);
         body.Write("}"u8);
         await body.FlushAsync(httpContext.RequestAborted);
     }
