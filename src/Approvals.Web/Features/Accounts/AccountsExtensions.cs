@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Approvals.Core.Accounts;
 using Approvals.Persistence;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -46,6 +47,7 @@ public static class AccountsExtensions
             })
             .AddScheme<AuthenticationSchemeOptions, AccountAuthenticationHandler>(SmartScheme, "Bearer token or cookie", null)
             .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8));
+        builder.Services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, RememberedBearerTickets.Wrapping>();
         authentication.AddIdentityCookies();
         if (settings.Oidc.Enabled)
         {
