@@ -55,6 +55,8 @@ public static class PersistenceExtensions
             groupCommit, services.GetRequiredService<IServiceScopeFactory>(), services.GetServices<IGroupCommitObserver>(),
             services.GetRequiredService<ILogger<GroupCommit>>(), services.GetRequiredService<WriteGate>()));
         builder.Services.AddSingleton<StaleConnectionInterceptor>();
+        // Made by a factory, so the container disposes it and closes the connections it keeps.
+        builder.Services.AddSingleton(_ => new PreparedReads(provider == DatabaseProvider.Sqlite ? connectionString : null));
 
         builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>
         {

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Text;
 using Approvals.Core.Plans;
 using Approvals.Core.Workflow;
@@ -7,6 +8,7 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.ApiReference;
 using Approvals.Web.Features.Delegation;
 using Approvals.Web.Infrastructure;
+using Approvals.Web.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -127,71 +129,85 @@ public static class PlanEndpoints
     /// document together.
     /// </summary>
     private static async Task<Results<StoredPlanJson, ProblemHttpResult>> Get(
-        Guid id, HttpContext http, ApprovalsDbContext db, CancellationToken ct)
+        Guid id, HttpContext http, ApprovalsDbContext db, PreparedReads reads, CancellationToken ct)
     {
-        // One connection for both reads: EF Core would otherwise open and close it for each, and on SQLite every open
-        // registers EF Core's functions again.
-        await db.Database.OpenConnectionAsync(ct);
-        var plan = await db.PlanRowNoTrackingAsync(id, ct);
-        if (plan is null)
+        // One statement, prepared once (see PreparedReads): the plan's own fields and its stored document, from one row
+        // at one moment, so the answer cannot mix two versions of the plan.
+        var stored = await StoredPlan.ReadAsync(db, reads, id, ct);
+        if (stored is null)
         {
             return Problems.NotFound($"There is no plan with id {id}.");
         }
 
-        if (!await http.CanReadAsync(plan.CommitteeCode, ct))
+        if (!await http.CanReadAsync(stored.Head.Committee, ct))
         {
-            return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {plan.Committee.Name}.");
+            return Problems.Forbidden($"You can read only your own committee's plans; this plan belongs to {stored.Head.CommitteeName}.");
         }
 
-        var stored = await StoredDocument.ReadAsync(db, id, ct);
-        var answer = stored is not null && stored.ConcurrencyToken == plan.ConcurrencyToken
-            ? StoredPlanJson.FromStored(PlanResponse.Head(plan), stored.Content)
-            : null;
+        var answer = stored.Content is { } content ? StoredPlanJson.FromStored(stored.Head, content) : null;
+        var etag = stored.Head.ETag;
         if (answer is null)
         {
-            plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+            // A document stored before its items carried ids (or none at all): read through the model, which gives them.
+            var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
             if (plan is null)
             {
                 return Problems.NotFound($"There is no plan with id {id}.");
             }
 
             answer = StoredPlanJson.Of(PlanResponse.From(plan));
+            etag = ETags.For(plan);
         }
 
-        http.Response.Headers.ETag = ETags.For(plan);
+        http.Response.Headers.ETag = etag;
         return answer;
     }
 
-    /// <summary>The stored document as UTF-8, with the concurrency token of the plan's row at the same moment.</summary>
-    private sealed record StoredDocument(byte[] Content, Guid ConcurrencyToken)
+    /// <summary>A plan's own fields (<see cref="PlanResponse.Head"/>) and its stored document as UTF-8, from one row.</summary>
+    private sealed record StoredPlan(PlanResponse Head, byte[]? Content)
     {
-        /// <summary>
-        /// One statement on the context's open connection, past EF Core's query pipeline (translating, caching and
-        /// shaping a query that has nothing to map): the plan read's second statement costs about what SQLite costs.
-        /// On SQLite the document's bytes are read as stored, without a detour through a .NET string.
-        /// </summary>
-        public static async Task<StoredDocument?> ReadAsync(ApprovalsDbContext db, Guid id, CancellationToken ct)
-        {
-            var sqlite = db.Database.IsSqlite();
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = """
-                SELECT c."Content", p."ConcurrencyToken" FROM "PlanContents" c JOIN "Plans" p ON p."Id" = c."Id" WHERE c."Id" = @id
-                """;
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@id";
-            // EF Core stores a Guid on SQLite as upper-case text; PostgreSQL has a uuid type.
-            parameter.Value = sqlite ? id.ToString().ToUpperInvariant() : id;
-            command.Parameters.Add(parameter);
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
+        private const string Sql = """
+            SELECT p."CommitteeCode", p."Title", p."OwnerId", p."Stage", p."Revision", p."WorkflowId", p."WorkflowVersion",
+                   p."CreatedUtc", p."UpdatedUtc", p."GoalCount", p."ErrorCount", p."WarningCount", p."ConcurrencyToken", c."Content"
+            FROM "Plans" p LEFT JOIN "PlanContents" c ON c."Id" = p."Id"
+            WHERE p."Id" = @id
+            """;
 
-            var content = sqlite ? reader.GetFieldValue<byte[]>(0) : Encoding.UTF8.GetBytes(reader.GetString(0));
-            return new StoredDocument(content, reader.GetFieldValue<Guid>(1));
+        /// <summary>
+        /// Past EF Core's query pipeline (translating, caching and shaping a query that has nothing to map) and, on
+        /// SQLite, prepared once: the read costs about what the database costs. On SQLite the document's bytes are
+        /// read as stored, without a detour through a .NET string.
+        /// </summary>
+        public static Task<StoredPlan?> ReadAsync(ApprovalsDbContext db, PreparedReads reads, Guid id, CancellationToken ct) =>
+            reads.ReadAsync(db, Sql, reader => reader.Read() ? From(reader, id) : null, ct, ("@id", id));
+
+        private static StoredPlan From(DbDataReader reader, Guid id)
+        {
+            var committee = reader.GetString(0);
+            var head = new PlanResponse(
+                id,
+                committee,
+                Committee.Find(committee)?.Name ?? committee,
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetInt32(4),
+                reader.GetString(5),
+                reader.GetInt32(6),
+                Utc(reader.GetDateTime(7)),
+                Utc(reader.GetDateTime(8)),
+                reader.GetInt32(9),
+                reader.GetInt32(10),
+                reader.GetInt32(11),
+                ETags.Of(reader.GetFieldValue<Guid>(12)),
+                []);
+            byte[]? content = reader.IsDBNull(13) ? null
+                : reader is Microsoft.Data.Sqlite.SqliteDataReader ? reader.GetFieldValue<byte[]>(13)
+                : Encoding.UTF8.GetBytes(reader.GetString(13));
+            return new StoredPlan(head, content);
         }
+
+        private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
     }
 
     private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult, ValidationProblem>> Create(

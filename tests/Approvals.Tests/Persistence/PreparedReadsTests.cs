@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+using Approvals.Tests.Infrastructure;
+using Approvals.Web.Features.Plans;
+using Approvals.Web.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Approvals.Tests.Persistence;
+
+/// <summary>
+/// Hot reads on statements prepared once and kept on open SQLite connections (on PostgreSQL, the context's own
+/// connection): a kept statement must read what was committed after it was prepared, and a connection in doubt is not kept.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class PreparedReadsTests(ApprovalsApp app)
+{
+    private const string TitleOf = """SELECT "Title" FROM "Plans" WHERE "Id" = @id""";
+
+    private readonly ApprovalsApp _app = app;
+
+    private bool KeepsConnections => _app.Database.Provider == "Sqlite";
+
+    [Fact]
+    public async Task A_kept_statement_reads_what_was_committed_after_it_was_prepared()
+    {
+        var reads = _app.Services.GetRequiredService<PreparedReads>();
+        var id = await NewPlan("Før ændringen");
+
+        var before = await Title(reads, id);
+        // Another connection commits in between; the kept statement is reused, with its connection still open.
+        await _app.WithDb(db => db.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Title, "Ændret bag om ryggen")));
+        var after = await Title(reads, id);
+
+        Assert.Equal("Før ændringen", before);
+        Assert.Equal("Ændret bag om ryggen", after);
+        Assert.Equal(KeepsConnections, reads.IdleConnections > 0);
+        Assert.Null(await Title(reads, Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task A_plan_read_answers_the_version_saved_last_with_its_etag()
+    {
+        var client = await _app.ClientFor(Users.Secretary(Committee.Oeu));
+        var id = await NewPlan("Før gemning", "Første mål");
+        var first = await (await client.GetAsync($"/api/plans/{id}")).ReadOk<PlanResponse>();
+
+        // Saved through the API, then read again: the kept statement gives the new title, document and version.
+        using var save = new HttpRequestMessage(HttpMethod.Put, $"/api/plans/{id}") { Content = JsonContent.Create(Plan("Efter gemning", "Andet mål")) };
+        save.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(first.ETag));
+        var saved = await (await client.SendAsync(save)).ReadOk<PlanResponse>();
+        var again = await client.GetAsync($"/api/plans/{id}");
+        var read = await again.ReadOk<PlanResponse>();
+
+        Assert.Equal("Før gemning", first.Title);
+        Assert.Equal("Første mål", first.Objectives[0].Goals[0].Text);
+        Assert.Equal("Efter gemning", read.Title);
+        Assert.Equal("Andet mål", read.Objectives[0].Goals[0].Text);
+        Assert.Equal(saved.ETag, read.ETag);
+        Assert.Equal(read.ETag, again.Headers.ETag?.ToString());
+        Assert.NotEqual(first.ETag, read.ETag);
+        Assert.Equal(DateTimeKind.Utc, read.UpdatedUtc.Kind);
+        Assert.True(read.UpdatedUtc >= first.UpdatedUtc);
+    }
+
+    private async Task<Guid> NewPlan(string title, string goal = "Et mål")
+    {
+        var client = await _app.ClientFor(Users.Secretary(Committee.Oeu));
+        return (await (await client.PostAsJsonAsync("/api/plans", Plan(title, goal))).ReadOk<PlanResponse>()).Id;
+    }
+
+    private static object Plan(string title, string goal) => new
+    {
+        committee = "ØU",
+        title,
+        objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = goal, indicators = new[] { new { text = "Andelen stiger med 5 %" } }, activities = new[] { new { text = "Aktivitet" } } } } } },
+    };
+
+    [Fact]
+    public async Task A_statement_that_fails_leaves_no_connection_behind_and_the_next_read_works()
+    {
+        var reads = _app.Services.GetRequiredService<PreparedReads>();
+        var id = await _app.WithDb(db => db.Plans.Select(p => p.Id).FirstAsync());
+        await Title(reads, id);
+        var kept = reads.IdleConnections;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _app.WithDb(db => reads.ReadAsync(
+            db, """SELECT "NoSuchColumn" FROM "Plans" WHERE "Id" = @id""", r => r.Read(), CancellationToken.None, ("@id", (object)id))));
+
+        Assert.Equal(KeepsConnections ? kept - 1 : 0, reads.IdleConnections);
+        Assert.NotNull(await Title(reads, id));
+    }
+
+    [Fact]
+    public async Task Once_disposed_it_keeps_no_connection_open_and_reads_no_more()
+    {
+        var reads = new PreparedReads(KeepsConnections ? _app.Database.ConnectionString : null);
+        var id = await _app.WithDb(db => db.Plans.Select(p => p.Id).FirstAsync());
+        Assert.NotNull(await Title(reads, id));
+        Assert.Equal(KeepsConnections ? 1 : 0, reads.IdleConnections);
+
+        reads.Dispose();
+
+        Assert.Equal(0, reads.IdleConnections);
+        if (KeepsConnections)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => Title(reads, id));
+        }
+    }
+
+    private Task<string?> Title(PreparedReads reads, Guid id) =>
+        _app.WithDb(db => reads.ReadAsync(db, TitleOf, r => r.Read() ? r.GetString(0) : null, CancellationToken.None, ("@id", (object)id)));
+}
