@@ -15,7 +15,8 @@ namespace Approvals.Web.Persistence;
 /// Here a few SQLite connections stay open, each holding its commands by SQL text; a statement runs as prepared
 /// the time before, with new parameter values. A kept connection reads committed data like any other: each
 /// statement is its own read transaction, ended when its reader is disposed.
-/// <para>On PostgreSQL the statement runs on the context's own connection, as any other: nothing is kept.</para>
+/// <para>On PostgreSQL, and inside a transaction of the context (whose reads must see its own writes), the statement
+/// runs on the context's own connection, as any other: nothing is kept.</para>
 /// </summary>
 public sealed class PreparedReads : IDisposable
 {
@@ -40,12 +41,13 @@ public sealed class PreparedReads : IDisposable
     /// <summary>
     /// Runs <paramref name="sql"/> (a constant of the caller: the SQL text is the key its prepared statement is
     /// kept by) with <paramref name="parameters"/>, and hands its reader to <paramref name="read"/>. A Guid is bound
-    /// as EF Core stores it on each provider (upper-case text on SQLite, uuid on PostgreSQL).
+    /// as EF Core stores it on each provider (upper-case text on SQLite, uuid on PostgreSQL); a DateTime as EF Core
+    /// binds it (on SQLite, the text EF Core stores, so comparisons in SQL agree with EF Core's).
     /// </summary>
     public async Task<T> ReadAsync<T>(
         ApprovalsDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        if (_sqliteConnectionString is null)
+        if (_sqliteConnectionString is null || db.Database.CurrentTransaction is not null)
         {
             return await OnContextAsync(db, sql, read, parameters, ct);
         }

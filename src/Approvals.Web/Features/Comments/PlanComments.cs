@@ -6,6 +6,7 @@ using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Review;
 using Approvals.Web.Features.Delegation;
+using Approvals.Web.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Comments;
@@ -89,17 +90,36 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
         return (await query.ToListAsync(ct)).OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id).ToList();
     }
 
-    /// <summary>The plan's open comments, as the <c>comments-answered</c> guard and a return's notification read them (every transition and list of actions).</summary>
-    public static async Task<IReadOnlyList<OpenComment>> OpenAsync(ApprovalsDbContext db, Guid planId, CancellationToken ct)
-    {
-        var open = new List<OpenComment>();
-        await foreach (var c in Compiled<CommentQueries>.For(db).Open(db, planId).WithCancellation(ct))
-        {
-            open.Add(new OpenComment(c.Id, c.Revision, new CommentAnchor(c.ObjectiveId, c.GoalId, c.IndicatorId), c.AuthorName, c.Text, c.GoalNumber));
-        }
+    private const string OpenCommentsSql = $"""
+        SELECT "Id", "Revision", "ObjectiveId", "GoalId", "IndicatorId", "AuthorName", "Text", "GoalNumber"
+        FROM "PlanComments" WHERE "PlanId" = @planId AND "Status" = '{nameof(CommentStatus.Open)}'
+        ORDER BY "CreatedUtc", "Id"
+        """;
 
-        return open;
-    }
+    /// <summary>
+    /// The plan's open comments, as the <c>comments-answered</c> guard and a return's notification read them (every
+    /// transition and list of actions): a statement prepared once (<see cref="PreparedReads"/>).
+    /// </summary>
+    public static Task<List<OpenComment>> OpenAsync(ApprovalsDbContext db, PreparedReads reads, Guid planId, CancellationToken ct) =>
+        reads.ReadAsync(db, OpenCommentsSql, reader =>
+        {
+            var open = new List<OpenComment>();
+            while (reader.Read())
+            {
+                open.Add(new OpenComment(
+                    reader.GetFieldValue<Guid>(0),
+                    reader.GetInt32(1),
+                    new CommentAnchor(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    NullableString(reader, 7)));
+            }
+
+            return open;
+        }, ct, ("@planId", planId));
+
+    private static string? NullableString(System.Data.Common.DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>The open comments of every plan in <paramref name="plans"/>, by plan, in one query.</summary>
     public static async Task<ILookup<Guid, OpenComment>> OpenByPlanAsync(ApprovalsDbContext db, IQueryable<Plan> plans, CancellationToken ct) =>
@@ -116,9 +136,9 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
     /// and taking <paramref name="action"/> (null: listing the actions) may read it (<see cref="WorkflowRuntime.ReadsContent"/>).
     /// </summary>
     public static async Task<GuardContext> GuardContextAsync(
-        ApprovalsDbContext db, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct)
+        ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct)
     {
-        var context = new GuardContext(plan, workflows.ReadsOpenComments(plan, action) ? await OpenAsync(db, plan.Id, ct) : null);
+        var context = new GuardContext(plan, workflows.ReadsOpenComments(plan, action) ? await OpenAsync(db, reads, plan.Id, ct) : null);
         if (!plan.ContentLoaded && workflows.ReadsContent(context, action))
         {
             await db.LoadContentAsync(plan, ct);
@@ -188,17 +208,4 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
 public static class CommentsExtensions
 {
     public static void AddComments(this WebApplicationBuilder builder) => builder.Services.AddScoped<PlanComments>();
-}
-
-/// <summary>The comment reads every transition runs, compiled (see <see cref="Compiled{T}"/>).</summary>
-public sealed class CommentQueries
-{
-    public Func<ApprovalsDbContext, Guid, IAsyncEnumerable<OpenCommentRow>> Open { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid planId) => db.PlanComments.AsNoTracking()
-            .Where(c => c.PlanId == planId && c.Status == CommentStatus.Open)
-            .OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id)
-            .Select(c => new OpenCommentRow(c.Id, c.Revision, c.ObjectiveId, c.GoalId, c.IndicatorId, c.AuthorName, c.Text, c.GoalNumber)));
-
-    public sealed record OpenCommentRow(
-        Guid Id, int Revision, string? ObjectiveId, string? GoalId, string? IndicatorId, string AuthorName, string Text, string? GoalNumber);
 }

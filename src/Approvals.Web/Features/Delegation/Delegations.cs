@@ -5,6 +5,7 @@ using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Review;
+using Approvals.Web.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Delegation;
@@ -34,7 +35,7 @@ public sealed record DelegationOutcome(DelegationStatus Status, IReadOnlyList<De
 /// acting person with the authority handed to them now). "Now" is the injected clock, so a delegation stops at its end
 /// without anything running: every read compares with the time.
 /// </summary>
-public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
+public sealed class Delegations(ApprovalsDbContext db, PreparedReads reads, TimeProvider clock)
 {
     public static class Actions
     {
@@ -46,6 +47,14 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
     private ClaimsPrincipal? _actorOf;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The active accounts whose delegation to <c>@delegateId</c> runs at <c>@now</c>, in the order they were given.</summary>
+    private const string GiversSql = """
+        SELECT u."Id", u."DisplayName", u."UserName", u."CommitteeCode"
+        FROM "Delegations" d JOIN "AspNetUsers" u ON d."DelegatorId" = u."Id"
+        WHERE d."DelegateId" = @delegateId AND d."EndedUtc" IS NULL AND d."FromUtc" <= @now AND d."ToUtc" > @now AND u."DeactivatedUtc" IS NULL
+        ORDER BY d."FromUtc", d."Id"
+        """;
 
     /// <summary>
     /// The signed-in person as the workflow runtime sees them: their own roles, and the reviewer roles of every active
@@ -59,11 +68,17 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
         }
 
         var actor = user.ToActor();
-        var givers = new List<DelegationQueries.Giver>();
-        await foreach (var giver in Compiled<DelegationQueries>.For(db).Givers(db, actor.Id, Now).WithCancellation(ct))
+        // Every transition and list of actions asks: a statement prepared once (PreparedReads).
+        var givers = await reads.ReadAsync(db, GiversSql, reader =>
         {
-            givers.Add(giver);
-        }
+            var rows = new List<Giver>();
+            while (reader.Read())
+            {
+                rows.Add(new Giver(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3)));
+            }
+
+            return rows;
+        }, ct, ("@delegateId", actor.Id), ("@now", Now));
 
         if (givers.Count > 0)
         {
@@ -227,6 +242,11 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
+    private static string? NullableString(System.Data.Common.DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private sealed record Giver(string Id, string DisplayName, string? UserName, string? CommitteeCode);
+
     /// <summary>A time without an offset counts as UTC, as the field names say.</summary>
     public static DateTime AsUtc(DateTime value) => value.Kind switch
     {
@@ -236,18 +256,9 @@ public sealed class Delegations(ApprovalsDbContext db, TimeProvider clock)
     };
 }
 
-/// <summary>The delegation reads of every transition and every delivery, compiled (see <see cref="Compiled{T}"/>).</summary>
+/// <summary>The delegation read of every delivery, compiled (see <see cref="Compiled{T}"/>).</summary>
 public sealed class DelegationQueries
 {
-    /// <summary>The active accounts whose delegation to <c>delegateId</c> runs at <c>now</c>, in the order they were given.</summary>
-    public Func<ApprovalsDbContext, string, DateTime, IAsyncEnumerable<Giver>> Givers { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, string delegateId, DateTime now) =>
-            from d in db.Delegations
-            join u in db.Users on d.DelegatorId equals u.Id
-            where d.DelegateId == delegateId && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
-            orderby d.FromUtc, d.Id
-            select new Giver(u.Id, u.DisplayName, u.UserName, u.CommitteeCode));
-
     /// <summary>(delegator, delegate) for each of <c>delegatorIds</c> whose delegation runs at <c>now</c>, to an active delegate.</summary>
     public Func<ApprovalsDbContext, string[], DateTime, IAsyncEnumerable<Pair>> DelegatesOf { get; } = EF.CompileAsyncQuery(
         (ApprovalsDbContext db, string[] delegatorIds, DateTime now) =>
@@ -255,8 +266,6 @@ public sealed class DelegationQueries
             join u in db.Users on d.DelegateId equals u.Id
             where delegatorIds.Contains(d.DelegatorId) && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
             select new Pair(d.DelegatorId, d.DelegateId));
-
-    public sealed record Giver(string Id, string DisplayName, string? UserName, string? CommitteeCode);
 
     public sealed record Pair(string DelegatorId, string DelegateId);
 }

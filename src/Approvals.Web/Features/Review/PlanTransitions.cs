@@ -6,6 +6,7 @@ using Approvals.Web.Features.Accounts;
 using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Delegation;
+using Approvals.Web.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Features.Review;
@@ -45,7 +46,8 @@ public sealed record TransitionOutcome(
 /// for the outbox are written by one SaveChanges, so in one transaction, or not at all. On SQLite that save joins
 /// the next group commit (<see cref="GroupCommit"/>): in its own savepoint, answered after the commit.
 /// </summary>
-public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves)
+public sealed class PlanTransitions(
+    ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves)
 {
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
@@ -79,7 +81,7 @@ public sealed class PlanTransitions(ApprovalsDbContext db, WorkflowRuntime workf
         }
 
         var token = plan.ConcurrencyToken;
-        var context = await PlanComments.GuardContextAsync(db, workflows, plan, action, ct);
+        var context = await PlanComments.GuardContextAsync(db, reads, workflows, plan, action, ct);
         TransitionResult result;
         try
         {

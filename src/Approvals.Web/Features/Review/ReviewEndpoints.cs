@@ -7,6 +7,7 @@ using Approvals.Web.Features.Comments;
 using Approvals.Web.Features.Delegation;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Infrastructure;
+using Approvals.Web.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -60,7 +61,7 @@ public static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
-        Guid id, HttpContext http, ApprovalsDbContext db, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
     {
         // One connection for the reads that follow (the row, the caller's delegations, what a guard may need): EF Core
         // would otherwise open and close it for each, and on SQLite every open registers EF Core's functions again.
@@ -74,7 +75,7 @@ public static class ReviewEndpoints
 
         var stage = workflows.StageOf(plan!);
         var options = await workflows.ActionsFor(
-            await PlanComments.GuardContextAsync(db, workflows, plan!, null, ct), await delegations.ActorAsync(http.User, ct));
+            await PlanComments.GuardContextAsync(db, reads, workflows, plan!, null, ct), await delegations.ActorAsync(http.User, ct));
 
         http.Response.Headers.ETag = ETags.For(plan!);
         return TypedResults.Ok(new PlanActionsResponse(
