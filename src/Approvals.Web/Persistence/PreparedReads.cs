@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
+using System.Text.Json;
 using Approvals.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +43,8 @@ public sealed class PreparedReads : IDisposable
     /// Runs <paramref name="sql"/> (a constant of the caller: the SQL text is the key its prepared statement is
     /// kept by) with <paramref name="parameters"/>, and hands its reader to <paramref name="read"/>. A Guid is bound
     /// as EF Core stores it on each provider (upper-case text on SQLite, uuid on PostgreSQL); a DateTime as EF Core
-    /// binds it (on SQLite, the text EF Core stores, so comparisons in SQL agree with EF Core's).
+    /// binds it (on SQLite, the text EF Core stores, so comparisons in SQL agree with EF Core's); a string array as
+    /// <see cref="OneOf"/> reads it.
     /// </summary>
     public async Task<T> ReadAsync<T>(
         ApprovalsDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
@@ -61,7 +63,7 @@ public sealed class PreparedReads : IDisposable
             command.Parameters.Clear();
             foreach (var (name, value) in parameters)
             {
-                command.Parameters.AddWithValue(name, value is Guid id ? id.ToString().ToUpperInvariant() : value ?? DBNull.Value);
+                command.Parameters.AddWithValue(name, Value(value, sqlite: true));
             }
 
             // Microsoft.Data.Sqlite runs synchronously whichever method is called: the plain ones spare the wrapping.
@@ -91,6 +93,7 @@ public sealed class PreparedReads : IDisposable
 
         try
         {
+            var sqlite = db.Database.IsSqlite();
             await using var command = connection.CreateCommand();
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = sql;
@@ -98,7 +101,7 @@ public sealed class PreparedReads : IDisposable
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
-                parameter.Value = value ?? DBNull.Value;
+                parameter.Value = Value(value, sqlite);
                 command.Parameters.Add(parameter);
             }
 
@@ -113,6 +116,24 @@ public sealed class PreparedReads : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// SQL for "<paramref name="column"/> is one of the list in <paramref name="parameter"/>", one statement whatever
+    /// the list's length (so one prepared statement), as EF Core writes it: a JSON array on SQLite, an array on
+    /// PostgreSQL. For a statement built once per provider (<see cref="ProviderSql"/>).
+    /// </summary>
+    public static string OneOf(bool sqlite, string column, string parameter) => sqlite
+        ? $"{column} IN (SELECT \"value\" FROM json_each({parameter}))"
+        : $"{column} = ANY({parameter})";
+
+    /// <summary>A value as EF Core binds it: on SQLite a Guid as upper-case text and a list as a JSON array.</summary>
+    private static object Value(object? value, bool sqlite) => value switch
+    {
+        null => DBNull.Value,
+        Guid id when sqlite => id.ToString().ToUpperInvariant(),
+        string[] list when sqlite => JsonSerializer.Serialize(list),
+        _ => value,
+    };
 
     private Session Rent()
     {
@@ -198,4 +219,13 @@ public sealed class PreparedReads : IDisposable
             connection.Dispose();
         }
     }
+}
+
+/// <summary>A statement whose text differs by provider (<see cref="PreparedReads.OneOf"/>), built once for each.</summary>
+public sealed class ProviderSql(Func<bool, string> build)
+{
+    private readonly string _sqlite = build(true);
+    private readonly string _postgres = build(false);
+
+    public string For(ApprovalsDbContext db) => db.Database.IsSqlite() ? _sqlite : _postgres;
 }

@@ -79,6 +79,53 @@ public sealed class PreparedReadsTests(ApprovalsApp app)
     };
 
     [Fact]
+    public async Task Inside_a_transaction_a_read_sees_the_transactions_own_writes()
+    {
+        var reads = _app.Services.GetRequiredService<PreparedReads>();
+        var id = await NewPlan("Før transaktionen");
+
+        string? inside;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Title, "I transaktionen"));
+            inside = await reads.ReadAsync(db, TitleOf, r => r.Read() ? r.GetString(0) : null, CancellationToken.None, ("@id", (object)id));
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal("I transaktionen", inside);
+        Assert.Equal("Før transaktionen", await Title(reads, id));
+    }
+
+    [Fact]
+    public async Task A_list_parameter_matches_every_item_whatever_its_length()
+    {
+        var reads = _app.Services.GetRequiredService<PreparedReads>();
+        string[] titles = ["Liste en", "Liste to", "Liste tre"];
+        foreach (var title in titles)
+        {
+            await NewPlan(title);
+        }
+
+        var sql = new ProviderSql(sqlite => $"""SELECT "Title" FROM "Plans" WHERE {PreparedReads.OneOf(sqlite, "\"Title\"", "@titles")}""");
+        Task<List<string>> TitlesOf(params string[] wanted) => _app.WithDb(db => reads.ReadAsync(db, sql.For(db), r =>
+        {
+            var found = new List<string>();
+            while (r.Read())
+            {
+                found.Add(r.GetString(0));
+            }
+
+            return found;
+        }, CancellationToken.None, ("@titles", (object)wanted)));
+
+        Assert.Equal(titles.Order(), (await TitlesOf([.. titles, "Ingen plan har denne titel"])).Order());
+        Assert.Equal(["Liste to"], await TitlesOf("Liste to"));
+        Assert.Empty(await TitlesOf());
+    }
+
+    [Fact]
     public async Task A_statement_that_fails_leaves_no_connection_behind_and_the_next_read_works()
     {
         var reads = _app.Services.GetRequiredService<PreparedReads>();

@@ -56,6 +56,14 @@ public sealed class Delegations(ApprovalsDbContext db, PreparedReads reads, Time
         ORDER BY d."FromUtc", d."Id"
         """;
 
+    /// <summary>(delegator, delegate) for each of <c>@delegatorIds</c> whose delegation runs at <c>@now</c>, to an active delegate.</summary>
+    private static readonly ProviderSql DelegatesOfSql = new(sqlite => $"""
+        SELECT d."DelegatorId", d."DelegateId"
+        FROM "Delegations" d JOIN "AspNetUsers" u ON d."DelegateId" = u."Id"
+        WHERE {PreparedReads.OneOf(sqlite, "d.\"DelegatorId\"", "@delegatorIds")}
+          AND d."EndedUtc" IS NULL AND d."FromUtc" <= @now AND d."ToUtc" > @now AND u."DeactivatedUtc" IS NULL
+        """);
+
     /// <summary>
     /// The signed-in person as the workflow runtime sees them: their own roles, and the reviewer roles of every active
     /// account whose delegation to them runs now (read once per request).
@@ -110,13 +118,17 @@ public sealed class Delegations(ApprovalsDbContext db, PreparedReads reads, Time
             return [];
         }
 
-        var rows = new List<(string Delegator, string Delegate)>();
-        await foreach (var row in Compiled<DelegationQueries>.For(db).DelegatesOf(db, [.. delegatorIds], Now).WithCancellation(ct))
+        // Every delivery asks: a statement prepared once (PreparedReads), one whatever the number of ids.
+        return await reads.ReadAsync<IReadOnlyList<(string Delegator, string Delegate)>>(db, DelegatesOfSql.For(db), reader =>
         {
-            rows.Add((row.DelegatorId, row.DelegateId));
-        }
+            var rows = new List<(string Delegator, string Delegate)>();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1)));
+            }
 
-        return rows;
+            return rows;
+        }, ct, ("@delegatorIds", delegatorIds.ToArray()), ("@now", Now));
     }
 
     /// <summary>The delegations <paramref name="userId"/> gave that run now or start later, and those they hold now.</summary>
@@ -254,18 +266,4 @@ public sealed class Delegations(ApprovalsDbContext db, PreparedReads reads, Time
         DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
         _ => value,
     };
-}
-
-/// <summary>The delegation read of every delivery, compiled (see <see cref="Compiled{T}"/>).</summary>
-public sealed class DelegationQueries
-{
-    /// <summary>(delegator, delegate) for each of <c>delegatorIds</c> whose delegation runs at <c>now</c>, to an active delegate.</summary>
-    public Func<ApprovalsDbContext, string[], DateTime, IAsyncEnumerable<Pair>> DelegatesOf { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, string[] delegatorIds, DateTime now) =>
-            from d in db.Delegations
-            join u in db.Users on d.DelegateId equals u.Id
-            where delegatorIds.Contains(d.DelegatorId) && d.EndedUtc == null && d.FromUtc <= now && d.ToUtc > now && u.DeactivatedUtc == null
-            select new Pair(d.DelegatorId, d.DelegateId));
-
-    public sealed record Pair(string DelegatorId, string DelegateId);
 }

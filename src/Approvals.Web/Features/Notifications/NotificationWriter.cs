@@ -2,6 +2,7 @@ using Approvals.Core.Accounts;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
+using Approvals.Web.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +49,7 @@ public sealed class PlanLinks
 /// </summary>
 public sealed class NotificationWriter(
     ApprovalsDbContext db,
+    PreparedReads reads,
     IStageNames stages,
     PlanLinks links,
     IOptions<SmtpOptions> smtp,
@@ -56,6 +58,15 @@ public sealed class NotificationWriter(
     Delegation.Delegations delegations,
     TimeProvider clock)
 {
+    // A delivery's reads run for every event: on statements prepared once (PreparedReads).
+    private const string StoredRecipientsSql = """SELECT "RecipientId" FROM "Notifications" WHERE "EventId" = @eventId""";
+
+    private static readonly ProviderSql MembersOfSql = new(sqlite => $"""
+        SELECT u."Id", u."CommitteeCode", r."Name"
+        FROM "AspNetUserRoles" ur JOIN "AspNetRoles" r ON ur."RoleId" = r."Id" JOIN "AspNetUsers" u ON ur."UserId" = u."Id"
+        WHERE {PreparedReads.OneOf(sqlite, "r.\"Name\"", "@roles")}
+        """);
+
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
     {
         var queries = Compiled<InboxQueries>.For(db);
@@ -66,7 +77,7 @@ public sealed class NotificationWriter(
         await db.Database.OpenConnectionAsync(cancellationToken);
 
         var recipients = await RecipientsAsync(planEvent, cancellationToken);
-        var stored = await queries.StoredRecipients(db, planEvent.EventId).ToListAsync(cancellationToken);
+        var stored = await reads.ReadAsync(db, StoredRecipientsSql, Strings, cancellationToken, ("@eventId", planEvent.EventId));
         // Carried by the events of transitions; looked up for those written before they carried it.
         var actorName = planEvent.ActorName
             ?? (planEvent.ActorId.Length == 0 ? null : await queries.DisplayName(db, planEvent.ActorId))
@@ -131,6 +142,17 @@ public sealed class NotificationWriter(
         return added;
     }
 
+    private static HashSet<string> Strings(System.Data.Common.DbDataReader reader)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     /// <summary>
     /// The owner and the committee's secretaries hear of every return, approval and adoption; whoever may act
     /// in the new stage hears that the plan has reached them, and is reminded of its due time; the roles a stage
@@ -150,8 +172,16 @@ public sealed class NotificationWriter(
             roles.Add(Roles.Secretary);
         }
 
-        var queries = Compiled<InboxQueries>.For(db);
-        var members = await queries.MembersOf(db, [.. roles]).ToListAsync(cancellationToken);
+        var members = await reads.ReadAsync(db, MembersOfSql.For(db), reader =>
+        {
+            var rows = new List<(string Id, string? CommitteeCode, string Role)>();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
+            }
+
+            return rows;
+        }, cancellationToken, ("@roles", roles.ToArray()));
 
         var recipients = new Dictionary<string, RecipientReason>();
         void Add(string userId, RecipientReason reason) =>
@@ -177,7 +207,7 @@ public sealed class NotificationWriter(
 
         if (tellsOwner)
         {
-            var ownerId = planEvent.OwnerId ?? await queries.OwnerOf(db, planEvent.PlanId);
+            var ownerId = planEvent.OwnerId ?? await Compiled<InboxQueries>.For(db).OwnerOf(db, planEvent.PlanId);
             if (!string.IsNullOrEmpty(ownerId))
             {
                 Add(ownerId, RecipientReason.Owner);
@@ -201,9 +231,6 @@ public sealed class NotificationWriter(
 /// </summary>
 public sealed class InboxQueries
 {
-    public Func<ApprovalsDbContext, Guid, IAsyncEnumerable<string>> StoredRecipients { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid eventId) => db.Notifications.Where(n => n.EventId == eventId).Select(n => n.RecipientId));
-
     public Func<ApprovalsDbContext, string, Task<string?>> DisplayName { get; } = EF.CompileAsyncQuery(
         (ApprovalsDbContext db, string userId) => db.Users.Where(u => u.Id == userId).Select(u => (string?)u.DisplayName).FirstOrDefault());
 
@@ -212,14 +239,4 @@ public sealed class InboxQueries
 
     public Func<ApprovalsDbContext, Guid, Task<OutboxMessage?>> UnsentRow { get; } = EF.CompileAsyncQuery(
         (ApprovalsDbContext db, Guid eventId) => db.Outbox.FirstOrDefault(m => m.MessageId == eventId && m.SentUtc == null));
-
-    public Func<ApprovalsDbContext, string[], IAsyncEnumerable<Member>> MembersOf { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, string[] roles) =>
-            from userRole in db.UserRoles
-            join role in db.Roles on userRole.RoleId equals role.Id
-            join user in db.Users on userRole.UserId equals user.Id
-            where roles.Contains(role.Name!)
-            select new Member(user.Id, user.CommitteeCode, role.Name!));
-
-    public sealed record Member(string Id, string? CommitteeCode, string Role);
 }
