@@ -229,3 +229,9 @@ public sealed class ProviderSql(Func<bool, string> build)
 
     public string For(ApprovalsDbContext db) => db.Database.IsSqlite() ? _sqlite : _postgres;
 }
+
+public static class DataReaderExtensions
+{
+    /// <summary>The string in column <paramref name="ordinal"/>, or null for SQL NULL: for the nullable columns a hand-written read maps.</summary>
+    public static string? GetStringOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -109,17 +109,15 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
                 open.Add(new OpenComment(
                     reader.GetFieldValue<Guid>(0),
                     reader.GetInt32(1),
-                    new CommentAnchor(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
+                    new CommentAnchor(reader.GetStringOrNull(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4)),
                     reader.GetString(5),
                     reader.GetString(6),
-                    NullableString(reader, 7)));
+                    reader.GetStringOrNull(7)));
             }
 
             return open;
         }, ct, ("@planId", planId));
 
-    private static string? NullableString(System.Data.Common.DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>The open comments of every plan in <paramref name="plans"/>, by plan, in one query.</summary>
     public static async Task<ILookup<Guid, OpenComment>> OpenByPlanAsync(ApprovalsDbContext db, IQueryable<Plan> plans, CancellationToken ct) =>

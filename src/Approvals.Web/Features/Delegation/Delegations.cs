@@ -82,7 +82,7 @@ public sealed class Delegations(ApprovalsDbContext db, PreparedReads reads, Time
             var rows = new List<Giver>();
             while (reader.Read())
             {
-                rows.Add(new Giver(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3)));
+                rows.Add(new Giver(reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3)));
             }
 
             return rows;
@@ -254,8 +254,6 @@ public sealed class Delegations(ApprovalsDbContext db, PreparedReads reads, Time
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static string? NullableString(System.Data.Common.DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private sealed record Giver(string Id, string DisplayName, string? UserName, string? CommitteeCode);
 

@@ -177,7 +177,7 @@ public sealed class NotificationWriter(
             var rows = new List<(string Id, string? CommitteeCode, string Role)>();
             while (reader.Read())
             {
-                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
+                rows.Add((reader.GetString(0), reader.GetStringOrNull(1), reader.GetString(2)));
             }
 
             return rows;
