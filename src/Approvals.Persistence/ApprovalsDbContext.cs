@@ -14,12 +14,7 @@ namespace Approvals.Persistence;
 public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> options)
     : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
-    // Letters are stored as they are: escaped, each æ, ø and å took six bytes instead of two. Characters that
-    // matter in HTML (<, >, &, quotes) are still escaped, as the coverage report copies stored JSON into answers.
-    private static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
-    };
+    private static readonly JsonSerializerOptions DocumentJson = StoredColumns.Json;
 
     public DbSet<Plan> Plans => Set<Plan>();
 
@@ -123,7 +118,9 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.Property(p => p.WorkflowId).HasMaxLength(WorkflowDefinitionChecker.MaxIdLength);
             b.Property(p => p.SubmittedBy).HasMaxLength(AppUser.MaxIdLength);
             b.Property(p => p.ConcurrencyToken).IsConcurrencyToken();
-            b.Property(p => p.FlaggedGoals).HasConversion(JsonConverter<List<FlaggedGoal>>(), JsonComparer<List<FlaggedGoal>>());
+            b.Property(p => p.FlaggedGoals).HasConversion(
+                new ValueConverter<List<FlaggedGoal>, string>(v => JsonSerializer.Serialize(v, DocumentJson), v => StoredColumns.FlaggedGoals(v)),
+                JsonComparer<List<FlaggedGoal>>());
             // The four-eyes rule's data, on the row the workflow reads and writes anyway: JSON arrays of user ids.
             b.Property(p => p.ContentAuthors).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
             b.Property(p => p.RevisionApprovers).HasConversion(UserIdsConverter(), JsonComparer<IReadOnlyList<string>>());
@@ -293,17 +290,9 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         v => JsonSerializer.Serialize(v, DocumentJson),
         v => ContentIds.WithPositionalIds(JsonSerializer.Deserialize<PlanContent>(v, DocumentJson)!));
 
-    private static ValueConverter<T, string> JsonConverter<T>() => new(
-        v => JsonSerializer.Serialize(v, DocumentJson),
-        v => JsonSerializer.Deserialize<T>(v, DocumentJson)!);
-
     private static ValueConverter<IReadOnlyList<string>, string> UserIdsConverter() => new(
         v => JsonSerializer.Serialize(v, DocumentJson),
-        v => ReadUserIds(v));
-
-    // A column added to existing rows starts empty rather than as "[]".
-    private static IReadOnlyList<string> ReadUserIds(string json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, DocumentJson) ?? [];
+        v => StoredColumns.UserIds(v));
 
     // Documents are immutable values replaced whole, never mutated in place, so a changed reference is
     // a changed document. Comparing by reference keeps change tracking from serialising every plan.

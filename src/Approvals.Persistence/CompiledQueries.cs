@@ -23,10 +23,6 @@ public static class Compiled<T>
 /// <summary>The plan row's hot reads: by id, without the content document (see <see cref="PlanContentLoading"/>).</summary>
 public sealed class PlanRowQueries
 {
-    /// <summary>The plan's row, tracked, without its content document: what a transition reads.</summary>
-    public Func<ApprovalsDbContext, Guid, CancellationToken, Task<Plan?>> Tracked { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid id, CancellationToken ct) => db.Plans.IgnoreAutoIncludes().FirstOrDefault(p => p.Id == id));
-
     /// <summary>The plan's row, not tracked, without its content document: what a read of the plan's actions, history or metadata needs.</summary>
     public Func<ApprovalsDbContext, Guid, CancellationToken, Task<Plan?>> Untracked { get; } = EF.CompileAsyncQuery(
         (ApprovalsDbContext db, Guid id, CancellationToken ct) => db.Plans.AsNoTracking().IgnoreAutoIncludes().FirstOrDefault(p => p.Id == id));

@@ -127,6 +127,38 @@ public sealed class Plan
         return plan;
     }
 
+    /// <summary>
+    /// The plan a stored row holds, without its content document (<see cref="ContentLoaded"/> is false, so reading
+    /// <see cref="Content"/> throws): for a read written by hand past the database mapping, which reads a plan as the
+    /// mapping would with its content left out. Nothing is checked or derived: the row was written by this class.
+    /// </summary>
+    public static Plan Restore(PlanRow row) => new()
+    {
+        Id = row.Id,
+        CommitteeCode = row.CommitteeCode,
+        Title = row.Title,
+        OwnerId = row.OwnerId,
+        Stage = row.Stage,
+        WorkflowId = row.WorkflowId,
+        WorkflowVersion = row.WorkflowVersion,
+        Revision = row.Revision,
+        SubmittedBy = row.SubmittedBy,
+        ContentAuthors = row.ContentAuthors,
+        RevisionApprovers = row.RevisionApprovers,
+        ConcurrencyToken = row.ConcurrencyToken,
+        CreatedUtc = row.CreatedUtc,
+        StageEntry = row.StageEntry,
+        StageEnteredUtc = row.StageEnteredUtc,
+        DueUtc = row.DueUtc,
+        NextDeadlineUtc = row.NextDeadlineUtc,
+        UpdatedUtc = row.UpdatedUtc,
+        GoalCount = row.GoalCount,
+        ErrorCount = row.ErrorCount,
+        WarningCount = row.WarningCount,
+        FlaggedGoalCount = row.FlaggedGoalCount,
+        FlaggedGoals = row.FlaggedGoals,
+    };
+
     /// <summary>Replaces title and content, written by <paramref name="editorId"/>. The caller has checked that the stage allows editing.</summary>
     public void Edit(string editorId, string title, PlanContent content, bool stageIsEditable, DateTime nowUtc)
     {

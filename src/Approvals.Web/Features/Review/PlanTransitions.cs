@@ -55,9 +55,10 @@ public sealed class PlanTransitions(
     {
         // One connection for the reads and the write (EF Core would open and close it for each). The plan is read
         // without its content document, which only a submit, a guard the stored flag counts do not settle and a
-        // return's comments on goals need: the guard context loads it then.
+        // return's comments on goals need: the guard context loads it then. The row is read by a statement prepared
+        // once and tracked as EF Core's own read would be (PlanRows), so the save checks the concurrency token read.
         await db.Database.OpenConnectionAsync(ct);
-        var plan = await db.PlanRowAsync(planId, ct);
+        var plan = await PlanRows.ReadTrackedAsync(db, reads, planId, ct);
         if (plan is null)
         {
             return new TransitionOutcome(TransitionStatus.NotFound);

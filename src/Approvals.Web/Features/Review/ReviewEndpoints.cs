@@ -63,11 +63,9 @@ public static class ReviewEndpoints
     private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
         Guid id, HttpContext http, ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
     {
-        // One connection for the reads that follow (the row, the caller's delegations, what a guard may need): EF Core
-        // would otherwise open and close it for each, and on SQLite every open registers EF Core's functions again.
-        await db.Database.OpenConnectionAsync(ct);
-        // Without the content document, loaded only when a guard needs it; tracked, so it can be loaded into the plan.
-        var plan = await db.PlanRowAsync(id, ct);
+        // The plan's row, its open comments and the caller's delegations: statements prepared once, past EF Core
+        // (PreparedReads). The content document is loaded only when a guard needs it (PlanComments.GuardContextAsync).
+        var plan = await PlanRows.ReadAsync(db, reads, id, ct);
         if (await UnreadableAsync(plan, id, http, ct) is { } refused)
         {
             return refused;

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+
+namespace Approvals.Web.Persistence;
+
+/// <summary>
+/// A plan's own row, without its content document, read by one statement prepared once (<see cref="PreparedReads"/>)
+/// and made a plan with <see cref="Plan.Restore"/>: what the list of actions and a transition read, past EF Core's
+/// query pipeline. The columns are converted as the mapping converts them (<see cref="StoredColumns"/>), and a test
+/// compares every property with EF Core's read of the same row.
+/// </summary>
+public static class PlanRows
+{
+    private const string Sql = """
+        SELECT "Id", "CommitteeCode", "Title", "OwnerId", "Stage", "WorkflowId", "WorkflowVersion", "Revision",
+               "SubmittedBy", "ContentAuthors", "RevisionApprovers", "ConcurrencyToken", "CreatedUtc", "StageEntry",
+               "StageEnteredUtc", "DueUtc", "NextDeadlineUtc", "UpdatedUtc", "GoalCount", "ErrorCount", "WarningCount",
+               "FlaggedGoalCount", "FlaggedGoals"
+        FROM "Plans"
+        WHERE "Id" = @id
+        """;
+
+    /// <summary>The plan, not tracked and without its content document, or null when there is none.</summary>
+    public static Task<Plan?> ReadAsync(ApprovalsDbContext db, PreparedReads reads, Guid id, CancellationToken ct) =>
+        reads.ReadAsync(db, Sql, reader => reader.Read() ? Plan.Restore(From(reader)) : null, ct, ("@id", id));
+
+    /// <summary>
+    /// The plan, tracked by <paramref name="db"/> as if EF Core had read it (unchanged, its stored values the original
+    /// ones, so a save writes what changed and checks the concurrency token read), without its content document.
+    /// </summary>
+    public static async Task<Plan?> ReadTrackedAsync(ApprovalsDbContext db, PreparedReads reads, Guid id, CancellationToken ct)
+    {
+        var plan = await ReadAsync(db, reads, id, ct);
+        if (plan is not null)
+        {
+            db.Attach(plan);
+        }
+
+        return plan;
+    }
+
+    private static PlanRow From(DbDataReader reader) => new(
+        Id: reader.GetFieldValue<Guid>(0),
+        CommitteeCode: reader.GetString(1),
+        Title: reader.GetString(2),
+        OwnerId: reader.GetString(3),
+        Stage: reader.GetString(4),
+        WorkflowId: reader.GetString(5),
+        WorkflowVersion: reader.GetInt32(6),
+        Revision: reader.GetInt32(7),
+        SubmittedBy: reader.GetStringOrNull(8),
+        ContentAuthors: StoredColumns.UserIds(reader.GetStringOrNull(9)),
+        RevisionApprovers: StoredColumns.UserIds(reader.GetStringOrNull(10)),
+        ConcurrencyToken: reader.GetFieldValue<Guid>(11),
+        CreatedUtc: Utc(reader.GetDateTime(12)),
+        StageEntry: reader.GetInt32(13),
+        StageEnteredUtc: Utc(reader.GetDateTime(14)),
+        DueUtc: reader.IsDBNull(15) ? null : Utc(reader.GetDateTime(15)),
+        NextDeadlineUtc: reader.IsDBNull(16) ? null : Utc(reader.GetDateTime(16)),
+        UpdatedUtc: Utc(reader.GetDateTime(17)),
+        GoalCount: reader.GetInt32(18),
+        ErrorCount: reader.GetInt32(19),
+        WarningCount: reader.GetInt32(20),
+        FlaggedGoalCount: reader.GetInt32(21),
+        FlaggedGoals: StoredColumns.FlaggedGoals(reader.GetString(22)));
+
+    // As the mapping's UtcDateTimeConverter reads every DateTime.
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}
