@@ -162,6 +162,8 @@ internal sealed class SchemaInitializer(IServiceProvider services, IConfiguratio
         if (mode == SchemaMode.EnsureCreated)
         {
             await db.Database.EnsureCreatedAsync(cancellationToken);
+            // What the model cannot describe and the migrations create (an index on an expression).
+            await db.Database.ExecuteSqlRawAsync(CoverageOrder.EnsureIndexSql(db.Database.IsSqlite()), cancellationToken);
             return;
         }
 

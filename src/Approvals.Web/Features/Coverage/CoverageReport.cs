@@ -24,13 +24,21 @@ public static class CoverageReport
     // EF hands out a column with a value converter only deserialised, and the report wants the stored text, so it
     // reads its columns with SQL of its own (quoted names, as EF creates them on both providers). FlaggedGoals is
     // read as its UTF-8 bytes, which the JSON report copies as they are, instead of as a string to encode again.
-    // The committee order key is built from Committee.All, never from input. EF composes filters and order on top.
+    // The committee order key is CoverageOrder's, the expression its index holds the plans by. EF composes filters and
+    // order on top.
     private static readonly string SqliteSql = Select("""CAST("FlaggedGoals" AS BLOB)""");
     private static readonly string PostgresSql = Select("""convert_to("FlaggedGoals", 'UTF8')""");
 
     /// <summary>The plans in scope, in the report's order: council committee order, then title, then id.</summary>
     public static IAsyncEnumerable<PlanFlagColumns> Plans(ApprovalsDbContext db, Committee? committee, string? stage) =>
-        InOrder(Filtered(db, committee, stage)).AsAsyncEnumerable();
+        Query(db, committee, stage).AsAsyncEnumerable();
+
+    /// <summary>
+    /// The query of <see cref="Plans"/>. Its order is the index <c>IX_Plans_CoverageOrder</c>'s (migration
+    /// CoverageOrderIndex), so the whole report reads the rows in order instead of sorting them with their stored goals.
+    /// </summary>
+    internal static IQueryable<PlanFlagColumns> Query(ApprovalsDbContext db, Committee? committee, string? stage) =>
+        InOrder(Filtered(db, committee, stage));
 
     private static IOrderedQueryable<PlanFlagColumns> InOrder(IQueryable<PlanFlagColumns> plans) =>
         plans.OrderBy(p => p.CommitteeOrder).ThenBy(p => p.Title).ThenBy(p => p.Id);
@@ -108,15 +116,11 @@ public static class CoverageReport
 
     private static string Select(string flaggedGoalsAsUtf8) =>
         $"""
-        SELECT "Id", "CommitteeCode", {CommitteeOrderSql()} AS "CommitteeOrder", "Title", "Stage",
+        SELECT "Id", "CommitteeCode", {CoverageOrder.CommitteeOrderSql} AS "CommitteeOrder", "Title", "Stage",
                "GoalCount", "FlaggedGoalCount", {flaggedGoalsAsUtf8} AS "FlaggedGoals"
         FROM "Plans"
         """;
 
-    private static string CommitteeOrderSql() =>
-        "CASE \"CommitteeCode\" " +
-        string.Concat(Committee.All.Select((c, i) => $"WHEN '{c.Code}' THEN {i} ")) +
-        $"ELSE {Committee.All.Count} END";
 }
 
 /// <summary>Goals and flagged goals per committee, added up plan by plan while the rows are written.</summary>
