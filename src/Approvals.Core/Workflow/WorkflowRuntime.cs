@@ -455,17 +455,17 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
                 var (due, next) = Deadline(definition.Stage(stage), nowUtc);
                 plan.MoveTo(stage, nowUtc, due, next);
             });
-            foreach (var stage in definition.Stages)
+            // Only the plan's own stage: the machine is asked what may be done there, and fires one transition out of it.
+            // Configuring every stage of the definition cost a reflection lookup per guard of every transition (Stateless
+            // names each guard by its delegate's method) on every list of actions and every transition.
+            var configuration = Machine.Configure(plan.Stage);
+            foreach (var transition in definition.TransitionsFrom(plan.Stage))
             {
-                var configuration = Machine.Configure(stage.Id);
-                foreach (var transition in definition.TransitionsFrom(stage.Id))
-                {
-                    var guards = transition.Guards
-                        .Select(name => Tuple.Create<Func<bool>, string>(() => Findings(name).Count == 0, name))
-                        .Prepend(Tuple.Create<Func<bool>, string>(() => Authority(transition) is null, AuthorityGuard))
-                        .ToArray();
-                    configuration.PermitIf(transition.Action, transition.To, guards);
-                }
+                var guards = transition.Guards
+                    .Select(name => Tuple.Create<Func<bool>, string>(() => Findings(name).Count == 0, name))
+                    .Prepend(Tuple.Create<Func<bool>, string>(() => Authority(transition) is null, AuthorityGuard))
+                    .ToArray();
+                configuration.PermitIf(transition.Action, transition.To, guards);
             }
         }
 
