@@ -60,7 +60,7 @@ public static class ReviewEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<PlanActionsResponse>, ProblemHttpResult>> Actions(
+    private static async Task<Results<SizedJson<PlanActionsResponse>, ProblemHttpResult>> Actions(
         Guid id, HttpContext http, ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, CancellationToken ct)
     {
         // The plan's row, its open comments and the caller's delegations: statements prepared once, past EF Core
@@ -76,7 +76,7 @@ public static class ReviewEndpoints
             await PlanComments.GuardContextAsync(db, reads, workflows, plan!, null, ct), await delegations.ActorAsync(http.User, ct));
 
         http.Response.Headers.ETag = ETags.For(plan!);
-        return TypedResults.Ok(new PlanActionsResponse(
+        return SizedJson.Ok(new PlanActionsResponse(
             plan!.Id,
             plan.Revision,
             ETags.For(plan),
@@ -85,7 +85,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>Takes an action through <see cref="PlanTransitions"/>, the code path the plan page's buttons use too.</summary>
-    private static async Task<Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem>> Transition(
+    private static async Task<Results<SizedJson<TransitionResponse>, ProblemHttpResult, ValidationProblem>> Transition(
         Guid id, TransitionRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http,
         PlanTransitions transitions, WorkflowRuntime workflows, CancellationToken ct)
     {
@@ -112,7 +112,7 @@ public static class ReviewEndpoints
         var (plan, result) = (outcome.Plan!, outcome.Result!);
         var definition = workflows.DefinitionOf(plan);
         http.Response.Headers.ETag = ETags.For(plan);
-        return TypedResults.Ok(new TransitionResponse(
+        return SizedJson.Ok(new TransitionResponse(
             plan.Id, result.Journal.Action, result.FromStage, result.ToStage, definition.Stage(result.ToStage).Name,
             plan.Revision, ETags.For(plan), JournalEntryResponse.From(result.Journal, definition)));
     }
@@ -174,7 +174,7 @@ public static class ReviewEndpoints
             ? null
             : Unreadable(plan, id, http);
 
-    private static Results<Ok<TransitionResponse>, ProblemHttpResult, ValidationProblem> Refused(TransitionRefusedException e) => e.Reason switch
+    private static Results<SizedJson<TransitionResponse>, ProblemHttpResult, ValidationProblem> Refused(TransitionRefusedException e) => e.Reason switch
     {
         RefusalReason.UnknownAction => Problems.Validation("action", e.Message),
         RefusalReason.CommentRequired => Problems.Validation("comment", e.Message),

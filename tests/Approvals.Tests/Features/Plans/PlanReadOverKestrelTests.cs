@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Approvals.Core.Plans;
 using Approvals.Tests.Features.Review;
@@ -8,8 +9,8 @@ using Approvals.Web.Features.Plans;
 namespace Approvals.Tests.Features.Plans;
 
 /// <summary>
-/// The plan read through Kestrel on a real port (the in-memory test server buffers every answer and always knows its
-/// length): the stored-document answer goes out with its length, not chunked, and is the plan.
+/// The hot answers through Kestrel on a real port (the in-memory test server buffers every answer and always knows its
+/// length): the plan, its list of actions and a transition go out with their length, not chunked, and are whole.
 /// </summary>
 public sealed class PlanReadOverKestrelTests
 {
@@ -32,5 +33,37 @@ public sealed class PlanReadOverKestrelTests
         var read = JsonSerializer.Deserialize<PlanResponse>(bytes, JsonSerializerOptions.Web)!;
         Assert.Equal(created.Title, read.Title);
         Assert.Equal(created.Objectives[0].Goals[0].Id, read.Objectives[0].Goals[0].Id);
+    }
+
+    [Fact]
+    public async Task The_list_of_actions_and_a_transition_are_answered_with_their_length_not_in_chunks()
+    {
+        await using var app = new ConfiguredApp(new Dictionary<string, string?>());
+        using var http = new HttpClient { BaseAddress = app.StartOnLoopback() };
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Users.Secretary(Committee.Kfu), password = Approvals.Web.Features.Accounts.DemoAccounts.Password });
+        var token = (await login.ReadOk<JsonElement>()).GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var created = await (await http.PostAsJsonAsync("/api/plans", ReviewApp.CleanPlan(Committee.Kfu.Code, "Handlinger over en rigtig forbindelse"))).ReadOk<PlanResponse>();
+
+        using var actions = await http.GetAsync($"/api/plans/{created.Id}/actions", HttpCompletionOption.ResponseHeadersRead);
+        var actionsBytes = await actions.Content.ReadAsByteArrayAsync();
+        using var submit = new HttpRequestMessage(HttpMethod.Post, $"/api/plans/{created.Id}/transitions") { Content = JsonContent.Create(new { action = "submit" }) };
+        submit.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(created.ETag));
+        using var submitted = await http.SendAsync(submit, HttpCompletionOption.ResponseHeadersRead);
+        var submittedBytes = await submitted.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, actions.StatusCode);
+        Assert.NotEqual(true, actions.Headers.TransferEncodingChunked);
+        Assert.Equal(actionsBytes.Length, actions.Content.Headers.ContentLength);
+        Assert.Equal("application/json; charset=utf-8", actions.Content.Headers.ContentType?.ToString());
+        var list = JsonSerializer.Deserialize<Approvals.Web.Features.Review.PlanActionsResponse>(actionsBytes, JsonSerializerOptions.Web)!;
+        Assert.Contains(list.Actions, a => a.Action == "submit" && a.Allowed);
+
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        Assert.NotEqual(true, submitted.Headers.TransferEncodingChunked);
+        Assert.Equal(submittedBytes.Length, submitted.Content.Headers.ContentLength);
+        var taken = JsonSerializer.Deserialize<Approvals.Web.Features.Review.TransitionResponse>(submittedBytes, JsonSerializerOptions.Web)!;
+        Assert.Equal(Stages.AdministrativeReview, taken.Stage);
+        Assert.Equal(taken.ETag, submitted.Headers.ETag?.ToString());
     }
 }
