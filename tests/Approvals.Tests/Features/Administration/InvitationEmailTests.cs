@@ -31,8 +31,8 @@ public sealed class InvitationEmailTests
         Assert.True(created.InvitationEmailed);
         Assert.StartsWith("https://handleplaner.kk.test/adgangskode/ny?token=", created.InvitationUrl);
         Assert.InRange(created.InvitationExpiresUtc!.Value, DateTime.UtcNow.AddMinutes(55), DateTime.UtcNow.AddMinutes(65));
-        await Eventually.True(() => Task.FromResult(smtp.ReceivedEmail.Length == 1), TimeSpan.FromSeconds(30), "the invitation mail");
-        var mail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Assert.Single(smtp.ReceivedEmail).Data)));
+        await Eventually.True(() => Task.FromResult(smtp.Mails().Length == 1), TimeSpan.FromSeconds(30), "the invitation mail");
+        var mail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Assert.Single(smtp.Mails()).Data)));
         Assert.Equal([email], mail.To.Mailboxes.Select(m => m.Address));
         Assert.Equal("Din konto i Approvals er oprettet", mail.Subject);
         Assert.Contains("Hej Pia Postmand", mail.TextBody);
@@ -41,8 +41,8 @@ public sealed class InvitationEmailTests
 
         var renewed = await (await admin.PostAsync($"/api/users/{created.Id}/invitation", null)).ReadOk<Web.Features.Administration.InvitationResponse>();
         Assert.True(renewed.InvitationEmailed);
-        await Eventually.True(() => Task.FromResult(smtp.ReceivedEmail.Length == 2), TimeSpan.FromSeconds(30), "the second mail");
-        var second = smtp.ReceivedEmail.Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data))))
+        await Eventually.True(() => Task.FromResult(smtp.Mails().Length == 2), TimeSpan.FromSeconds(30), "the second mail");
+        var second = smtp.Mails().Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data))))
             .Single(m => m.Subject == "Nyt link til at vælge adgangskode i Approvals");
         Assert.Contains(renewed.InvitationUrl!, second.TextBody);
         Assert.Contains("Tidligere links virker ikke længere", second.TextBody);

@@ -42,7 +42,7 @@ public sealed class NotificationEmailTests
 
     private static async Task<MimeMessage> AwaitMail(SimpleSmtpServer smtp, string to) =>
         Parse(await Eventually.Get(
-            () => Task.FromResult(smtp.ReceivedEmail.FirstOrDefault(m => Parse(m).To.Mailboxes.Any(a => a.Address == to))),
+            () => Task.FromResult(smtp.Mails().FirstOrDefault(m => Parse(m).To.Mailboxes.Any(a => a.Address == to))),
             m => m is not null, TimeSpan.FromSeconds(60), $"an e-mail to {to}"));
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class NotificationEmailTests
                 () => app.WithDb(db => db.Notifications.AnyAsync(n => n.EventId == returned.EventId && n.RecipientId == owner && n.EmailedUtc != null)),
                 TimeSpan.FromSeconds(30), "the inbox entry to be marked e-mailed");
             await Task.Delay(500);
-            Assert.Single(smtp.ReceivedEmail, m => Parse(m).Subject == mail.Subject);
+            Assert.Single(smtp.Mails(), m => Parse(m).Subject == mail.Subject);
         }
         finally
         {
@@ -134,7 +134,7 @@ public sealed class NotificationEmailTests
             TimeSpan.FromSeconds(120), $"all {Mails} e-mails to be sent");
         await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate in flight lands by now
 
-        var subjects = smtp.ReceivedEmail.Select(m => Parse(m).Subject).Where(s => s?.StartsWith("Langsom post") == true).Order().ToList();
+        var subjects = smtp.Mails().Select(m => Parse(m).Subject).Where(s => s?.StartsWith("Langsom post") == true).Order().ToList();
         Assert.Equal(Enumerable.Range(1, Mails).Select(i => $"Langsom post {i:00}"), subjects);
     }
 

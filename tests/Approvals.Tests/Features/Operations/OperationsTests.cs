@@ -91,7 +91,7 @@ public sealed class OperationsTests
             Assert.Contains("E-mailen sendes igen nu.", await retried.Content.ReadAsStringAsync());
 
             var mail = await Eventually.Get(
-                () => Task.FromResult(smtp.ReceivedEmail.FirstOrDefault()), m => m is not null, TimeSpan.FromSeconds(60), "the retried e-mail");
+                () => Task.FromResult(smtp.Mails().FirstOrDefault()), m => m is not null, TimeSpan.FromSeconds(60), "the retried e-mail");
             var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(mail!.Data)));
             Assert.Equal([secretary], message.To.Mailboxes.Select(m => m.Address));
             Assert.Equal("Handleplan sendt tilbage: Trafikplan", message.Subject);
