@@ -3,6 +3,7 @@ using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Approvals.Web.Persistence;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -56,15 +57,18 @@ public sealed class NotificationWriter(
     OutboxSignal outboxSignal,
     MailSignal mailSignal,
     Delegation.Delegations delegations,
+    ILookupNormalizer normalizer,
     TimeProvider clock)
 {
     // A delivery's reads run for every event: on statements prepared once (PreparedReads).
     private const string StoredRecipientsSql = """SELECT "RecipientId" FROM "Notifications" WHERE "EventId" = @eventId""";
 
-    private static readonly ProviderSql MembersOfSql = new(sqlite => $"""
+    // The members of the roles told, by the roles' normalised names (Identity's index on them), then the user-role
+    // index by role: the read grows with the members told, not with every user's roles.
+    internal static readonly ProviderSql MembersOfSql = new(sqlite => $"""
         SELECT u."Id", u."CommitteeCode", r."Name"
         FROM "AspNetUserRoles" ur JOIN "AspNetRoles" r ON ur."RoleId" = r."Id" JOIN "AspNetUsers" u ON ur."UserId" = u."Id"
-        WHERE {PreparedReads.OneOf(sqlite, "r.\"Name\"", "@roles")}
+        WHERE {PreparedReads.OneOf(sqlite, "r.\"NormalizedName\"", "@roles")}
         """);
 
     public async Task<int> WriteAsync(IPlanEvent planEvent, CancellationToken cancellationToken)
@@ -181,7 +185,7 @@ public sealed class NotificationWriter(
             }
 
             return rows;
-        }, cancellationToken, ("@roles", roles.ToArray()));
+        }, cancellationToken, ("@roles", roles.Select(role => normalizer.NormalizeName(role)).ToArray()));
 
         var recipients = new Dictionary<string, RecipientReason>();
         void Add(string userId, RecipientReason reason) =>
