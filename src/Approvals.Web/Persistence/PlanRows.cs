@@ -53,18 +53,15 @@ public static class PlanRows
         ContentAuthors: StoredColumns.UserIds(reader.GetStringOrNull(9)),
         RevisionApprovers: StoredColumns.UserIds(reader.GetStringOrNull(10)),
         ConcurrencyToken: reader.GetFieldValue<Guid>(11),
-        CreatedUtc: Utc(reader.GetDateTime(12)),
+        CreatedUtc: reader.GetUtcDateTime(12),
         StageEntry: reader.GetInt32(13),
-        StageEnteredUtc: Utc(reader.GetDateTime(14)),
-        DueUtc: reader.IsDBNull(15) ? null : Utc(reader.GetDateTime(15)),
-        NextDeadlineUtc: reader.IsDBNull(16) ? null : Utc(reader.GetDateTime(16)),
-        UpdatedUtc: Utc(reader.GetDateTime(17)),
+        StageEnteredUtc: reader.GetUtcDateTime(14),
+        DueUtc: reader.GetUtcDateTimeOrNull(15),
+        NextDeadlineUtc: reader.GetUtcDateTimeOrNull(16),
+        UpdatedUtc: reader.GetUtcDateTime(17),
         GoalCount: reader.GetInt32(18),
         ErrorCount: reader.GetInt32(19),
         WarningCount: reader.GetInt32(20),
         FlaggedGoalCount: reader.GetInt32(21),
         FlaggedGoals: StoredColumns.FlaggedGoals(reader.GetString(22)));
-
-    // As the mapping's UtcDateTimeConverter reads every DateTime.
-    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 }

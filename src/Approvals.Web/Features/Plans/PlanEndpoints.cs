@@ -194,8 +194,8 @@ public static class PlanEndpoints
                 reader.GetInt32(4),
                 reader.GetString(5),
                 reader.GetInt32(6),
-                Utc(reader.GetDateTime(7)),
-                Utc(reader.GetDateTime(8)),
+                reader.GetUtcDateTime(7),
+                reader.GetUtcDateTime(8),
                 reader.GetInt32(9),
                 reader.GetInt32(10),
                 reader.GetInt32(11),
@@ -206,8 +206,6 @@ public static class PlanEndpoints
                 : Encoding.UTF8.GetBytes(reader.GetString(13));
             return new StoredPlan(head, content);
         }
-
-        private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
     }
 
     private static async Task<Results<CreatedAtRoute<PlanResponse>, ProblemHttpResult, ValidationProblem>> Create(
