@@ -14,7 +14,9 @@ public static class ApiConventions
         // In order: log what is not the client's fault, then answer what the client sent wrong.
         builder.Services.AddExceptionHandler<ExceptionLogging>();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+        // Validators hold no state and depend on singletons only (the workflow catalog, Identity's options): one of
+        // each for the app. Built per request, each built its rules' expression trees again on every call.
+        builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
