@@ -107,9 +107,27 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChanges
 
     private void Track(DbContext? context)
     {
-        if (context is ApprovalsDbContext db && db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        if (context is ApprovalsDbContext db && HasNewOutboxRows(db))
         {
             _pending.AddOrUpdate(db, Marker);
+        }
+    }
+
+    // An outbox row is only ever added (Outbox.Enqueue), which marks it Added at once, and nothing refers to it, so it
+    // is found without detecting changes: ChangeTracker.Entries would detect them over every tracked entity, and the
+    // save runs DetectChanges again right after this.
+    private static bool HasNewOutboxRows(ApprovalsDbContext db)
+    {
+        var tracker = db.ChangeTracker;
+        var detecting = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return tracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detecting;
         }
     }
 
