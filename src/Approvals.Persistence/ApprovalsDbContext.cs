@@ -284,11 +284,9 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
         });
     }
 
-    // A document stored before items had ids gets them from their positions as it is read, the same ids on every read,
-    // so a frozen revision and the unchanged draft opened from it agree; the next save of the plan keeps them.
     private static ValueConverter<PlanContent, string> ContentConverter() => new(
         v => JsonSerializer.Serialize(v, DocumentJson),
-        v => ContentIds.WithPositionalIds(JsonSerializer.Deserialize<PlanContent>(v, DocumentJson)!));
+        v => StoredColumns.Content(v));
 
     private static ValueConverter<IReadOnlyList<string>, string> UserIdsConverter() => new(
         v => JsonSerializer.Serialize(v, DocumentJson),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Approvals.Core.Flags;
+using Approvals.Core.Plans;
 
 namespace Approvals.Persistence;
 
@@ -21,6 +22,13 @@ public static class StoredColumns
     /// <summary>A JSON array of user ids (the four-eyes columns). A column added to existing rows starts empty rather than as "[]".</summary>
     public static IReadOnlyList<string> UserIds(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, Json) ?? [];
+
+    /// <summary>
+    /// A stored content document (a plan's, a revision's). One stored before items had ids gets them from their positions
+    /// as it is read, the same ids on every read, so a frozen revision and the unchanged draft opened from it agree; the
+    /// next save of the plan keeps them.
+    /// </summary>
+    public static PlanContent Content(string json) => ContentIds.WithPositionalIds(JsonSerializer.Deserialize<PlanContent>(json, Json)!);
 
     /// <summary>The plan's stored flagged goals.</summary>
     public static List<FlaggedGoal> FlaggedGoals(string json) => JsonSerializer.Deserialize<List<FlaggedGoal>>(json, Json)!;

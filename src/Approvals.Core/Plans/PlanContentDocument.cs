@@ -18,6 +18,9 @@ public sealed class PlanContentDocument
         Content = content;
     }
 
+    /// <summary>The stored document of the plan <paramref name="planId"/>, for a read written by hand past the database mapping (see <see cref="Plan.Restore"/>).</summary>
+    public static PlanContentDocument Restore(Guid planId, PlanContent content) => new(planId, content);
+
     public Guid PlanId { get; private set; }
 
     /// <summary>Replaced whole by <see cref="Plan.Edit"/>, never changed in place.</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Web.Persistence;
 
@@ -21,6 +22,8 @@ public static class PlanRows
         WHERE "Id" = @id
         """;
 
+    private const string ContentSql = """SELECT "Content" FROM "PlanContents" WHERE "Id" = @id""";
+
     /// <summary>The plan, not tracked and without its content document, or null when there is none.</summary>
     public static Task<Plan?> ReadAsync(ApprovalsDbContext db, PreparedReads reads, Guid id, CancellationToken ct) =>
         reads.ReadAsync(db, Sql, reader => reader.Read() ? Plan.Restore(From(reader)) : null, ct, ("@id", id));
@@ -38,6 +41,34 @@ public static class PlanRows
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// Loads the content document of a plan read without it (or restored from its row), by one statement prepared once;
+    /// nothing when it has it. The plan and its document end up tracked by <paramref name="db"/> as EF Core's own load
+    /// leaves them: unchanged, their stored values the original ones, the document the plan's (a plan not tracked yet is
+    /// attached first). It is a second read: a change to the plan in between renews the plan's concurrency token, so a
+    /// write based on the two reads fails on the token rather than mixing two versions. A plan whose document is missing
+    /// stays without it, as EF Core's load leaves it.
+    /// </summary>
+    public static async Task LoadContentAsync(ApprovalsDbContext db, PreparedReads reads, Plan plan, CancellationToken ct)
+    {
+        if (plan.ContentLoaded)
+        {
+            return;
+        }
+
+        if (db.Entry(plan).State == EntityState.Detached)
+        {
+            db.Attach(plan);
+        }
+
+        var content = await reads.ReadAsync(db, ContentSql, reader => reader.Read() ? StoredColumns.Content(reader.GetString(0)) : null, ct, ("@id", plan.Id));
+        if (content is not null)
+        {
+            // Tracked as read, and joined to the plan by EF Core's fix-up of the key it shares with it.
+            db.Attach(PlanContentDocument.Restore(plan.Id, content));
+        }
     }
 
     private static PlanRow From(DbDataReader reader) => new(

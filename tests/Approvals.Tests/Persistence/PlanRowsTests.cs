@@ -82,7 +82,7 @@ public sealed class PlanRowsTests(ApprovalsApp app)
             Assert.Equal(EntityState.Unchanged, db.Entry(plan).State);
             Assert.Equal(0, await db.SaveChangesAsync());
 
-            await db.LoadContentAsync(plan, CancellationToken.None);
+            await PlanRows.LoadContentAsync(db, reads, plan, CancellationToken.None);
             plan.Edit("sekretaer-2", "Ny titel", plan.Content, stageIsEditable: true, DateTime.UtcNow);
             await app.WithDb(other => other.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyToken, Guid.NewGuid())));
             await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
@@ -93,7 +93,7 @@ public sealed class PlanRowsTests(ApprovalsApp app)
         await app.WithDb(async db =>
         {
             var plan = (await PlanRows.ReadTrackedAsync(db, reads, id, CancellationToken.None))!;
-            await db.LoadContentAsync(plan, CancellationToken.None);
+            await PlanRows.LoadContentAsync(db, reads, plan, CancellationToken.None);
             plan.Edit("sekretaer-2", "Ny titel", plan.Content, stageIsEditable: true, DateTime.UtcNow);
             await db.SaveChangesAsync();
             return 0;
@@ -102,6 +102,47 @@ public sealed class PlanRowsTests(ApprovalsApp app)
         Assert.Equal("Ny titel", saved.Title);
         Assert.Contains("sekretaer-2", saved.ContentAuthors);
         Assert.NotEmpty(saved.Content.Objectives);
+    }
+
+    [Fact]
+    public async Task A_content_document_loaded_by_hand_is_the_one_ef_core_reads_and_is_tracked_with_its_plan()
+    {
+        var id = await FlaggedPlan();
+        var reads = app.Services.GetRequiredService<PreparedReads>();
+        var byEf = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == id));
+
+        await app.WithDb(async db =>
+        {
+            // Read untracked, as the list of actions reads it: loading the content attaches it first.
+            var plan = (await PlanRows.ReadAsync(db, reads, id, CancellationToken.None))!;
+            Assert.False(plan.ContentLoaded);
+            await PlanRows.LoadContentAsync(db, reads, plan, CancellationToken.None);
+
+            Assert.True(plan.ContentLoaded);
+            Assert.Equal(JsonSerializer.Serialize(byEf.Content), JsonSerializer.Serialize(plan.Content));
+            Assert.Equal(EntityState.Unchanged, db.Entry(plan).State);
+            var document = Assert.Single(db.ChangeTracker.Entries<PlanContentDocument>());
+            Assert.Equal(EntityState.Unchanged, document.State);
+            Assert.Same(plan.Content, document.Entity.Content);
+            Assert.Equal(0, await db.SaveChangesAsync());
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task A_plan_whose_document_is_missing_stays_without_content()
+    {
+        var id = await FlaggedPlan();
+        var reads = app.Services.GetRequiredService<PreparedReads>();
+        await app.WithDb(db => db.Set<PlanContentDocument>().Where(d => d.PlanId == id).ExecuteDeleteAsync());
+
+        var loaded = await app.WithDb(async db =>
+        {
+            var plan = (await PlanRows.ReadTrackedAsync(db, reads, id, CancellationToken.None))!;
+            await PlanRows.LoadContentAsync(db, reads, plan, CancellationToken.None);
+            return plan.ContentLoaded;
+        });
+        Assert.False(loaded);
     }
 
     // A plan whose one goal has only the placeholder indicator: flagged, so its stored flagged goals are not empty.

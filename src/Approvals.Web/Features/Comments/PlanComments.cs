@@ -139,7 +139,7 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
         var context = new GuardContext(plan, workflows.ReadsOpenComments(plan, action) ? await OpenAsync(db, reads, plan.Id, ct) : null);
         if (!plan.ContentLoaded && workflows.ReadsContent(context, action))
         {
-            await db.LoadContentAsync(plan, ct);
+            await PlanRows.LoadContentAsync(db, reads, plan, ct);
         }
 
         return context;
