@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
 using Approvals.Web.Features.Accounts;
@@ -67,6 +68,7 @@ public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await WarmUpAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -77,6 +79,17 @@ public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         });
         Directory.CreateDirectory(ScreenshotFolder);
         Console.WriteLine($"Browser tests: app at {BaseUrl}, screenshots in {ScreenshotFolder}");
+    }
+
+    // A cold app's first sign-in (the code's first compilation, the first password hash, the data protection key ring)
+    // took longer than a step's 15 s once, on two cores busy with the other test project starting: the tests time their
+    // steps, not the app's start, so the fixture has the app serve the sign-in page and a sign-in first. The answers do
+    // not matter (a fixture may have local passwords switched off); that they were served does.
+    private async Task WarmUpAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(120) };
+        (await http.GetAsync("/log-ind")).Dispose();
+        (await http.PostAsJsonAsync("/api/auth/login", new { email = DemoAccounts.SecretaryOf(Committee.Oeu), password = DemoAccounts.Password })).Dispose();
     }
 
     private static int FreePort()
