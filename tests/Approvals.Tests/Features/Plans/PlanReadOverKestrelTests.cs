@@ -19,10 +19,7 @@ public sealed class PlanReadOverKestrelTests
     {
         await using var app = new ConfiguredApp(new Dictionary<string, string?>());
         using var http = new HttpClient { BaseAddress = app.StartOnLoopback() };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Users.Secretary(Committee.Kfu), password = Approvals.Web.Features.Accounts.DemoAccounts.Password });
-        var token = (await login.ReadOk<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var created = await (await http.PostAsJsonAsync("/api/plans", ReviewApp.CleanPlan(Committee.Kfu.Code, "Handleplan læst over en rigtig forbindelse"))).ReadOk<PlanResponse>();
+        var created = await SignInAndStartPlan(http, "Handleplan læst over en rigtig forbindelse");
 
         using var response = await http.GetAsync($"/api/plans/{created.Id}", HttpCompletionOption.ResponseHeadersRead);
         var bytes = await response.Content.ReadAsByteArrayAsync();
@@ -40,10 +37,7 @@ public sealed class PlanReadOverKestrelTests
     {
         await using var app = new ConfiguredApp(new Dictionary<string, string?>());
         using var http = new HttpClient { BaseAddress = app.StartOnLoopback() };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Users.Secretary(Committee.Kfu), password = Approvals.Web.Features.Accounts.DemoAccounts.Password });
-        var token = (await login.ReadOk<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var created = await (await http.PostAsJsonAsync("/api/plans", ReviewApp.CleanPlan(Committee.Kfu.Code, "Handlinger over en rigtig forbindelse"))).ReadOk<PlanResponse>();
+        var created = await SignInAndStartPlan(http, "Handlinger over en rigtig forbindelse");
 
         using var actions = await http.GetAsync($"/api/plans/{created.Id}/actions", HttpCompletionOption.ResponseHeadersRead);
         var actionsBytes = await actions.Content.ReadAsByteArrayAsync();
@@ -65,5 +59,14 @@ public sealed class PlanReadOverKestrelTests
         var taken = JsonSerializer.Deserialize<Approvals.Web.Features.Review.TransitionResponse>(submittedBytes, JsonSerializerOptions.Web)!;
         Assert.Equal(Stages.AdministrativeReview, taken.Stage);
         Assert.Equal(taken.ETag, submitted.Headers.ETag?.ToString());
+    }
+
+    // The KFU secretary signs in with a bearer token on http, and starts a plan that meets every guard.
+    private static async Task<PlanResponse> SignInAndStartPlan(HttpClient http, string title)
+    {
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Users.Secretary(Committee.Kfu), password = Approvals.Web.Features.Accounts.DemoAccounts.Password });
+        var token = (await login.ReadOk<JsonElement>()).GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await (await http.PostAsJsonAsync("/api/plans", ReviewApp.CleanPlan(Committee.Kfu.Code, title))).ReadOk<PlanResponse>();
     }
 }
