@@ -5,6 +5,7 @@ using Approvals.Persistence;
 using Approvals.Web.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Approvals.Web.Features.Notifications;
@@ -63,6 +64,12 @@ public sealed class NotificationWriter(
     // A delivery's reads run for every event: on statements prepared once (PreparedReads).
     private const string StoredRecipientsSql = """SELECT "RecipientId" FROM "Notifications" WHERE "EventId" = @eventId""";
 
+    // The lease of the dispatcher that published it ends with it (see OutboxDispatcher).
+    private const string MarkSentSql = """
+        UPDATE "Outbox" SET "SentUtc" = @sent, "LastError" = NULL, "ClaimToken" = NULL, "LeaseUntilUtc" = NULL
+        WHERE "MessageId" = @eventId AND "SentUtc" IS NULL
+        """;
+
     // The members of the roles told, by the roles' normalised names (Identity's index on them), then the user-role
     // index by role: the read grows with the members told, not with every user's roles.
     internal static readonly ProviderSql MembersOfSql = new(sqlite => $"""
@@ -89,11 +96,11 @@ public sealed class NotificationWriter(
 
         var now = clock.GetUtcNow().UtcDateTime;
         var link = links.For(planEvent.PlanId);
-        var added = 0;
+        var entries = new List<Notification>();
         foreach (var (recipientId, reason) in recipients.Where(r => !stored.Contains(r.Key)))
         {
             var (subject, body) = NotificationText.Compose(planEvent, reason, actorName, stages, link);
-            db.Notifications.Add(new Notification
+            entries.Add(new Notification
             {
                 Id = Guid.CreateVersion7(),
                 EventId = planEvent.EventId,
@@ -107,32 +114,27 @@ public sealed class NotificationWriter(
                 CreatedUtc = now,
                 NextEmailAttemptUtc = smtp.Value.Enabled ? now : null,
             });
-            added++;
         }
 
-        // The delivery confirms the outbox row in the same transaction as the inbox entries. With a broker
-        // the dispatcher has marked it already; with the in-memory bus this is the only mark, so a process
-        // that dies with the message still in memory publishes it again after restart.
-        var row = await queries.UnsentRow(db, planEvent.EventId);
-        if (row is not null)
+        // One transaction (through the write gate, as a delivery) for the inbox entries and the outbox row. Both are
+        // written by statements of their own (RowInsert, MarkSentSql) rather than by SaveChanges, which built the same
+        // INSERTs and UPDATE again for every event and tracked the rows afterwards for nothing: the delivery's save was
+        // about a tenth of the app's CPU under the transition load.
+        bool markedSent;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            row.SentUtc = now;
-            row.LastError = null;
-            row.ClaimToken = null;
-            row.LeaseUntilUtc = null;
+            await RowInsert<Notification>.InsertAsync(db, entries, cancellationToken);
+            markedSent = await MarkSentAsync(planEvent.EventId, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        if (added > 0 || row is not null)
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
+        var added = entries.Count;
         if (added > 0)
         {
             Operations.ApprovalsTelemetry.NotificationsStored(planEvent, now);
         }
 
-        if (row is not null)
+        if (markedSent)
         {
             // A later event of the same plan was waiting for this one.
             outboxSignal.Wake();
@@ -144,6 +146,21 @@ public sealed class NotificationWriter(
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// The delivery confirms the outbox row in the same transaction as the inbox entries. With a broker the dispatcher
+    /// has marked it already (nothing to do here); with the in-memory bus this is the only mark, so a process that dies
+    /// with the message still in memory publishes it again after restart. True when the row was unsent until now.
+    /// </summary>
+    private async Task<bool> MarkSentAsync(Guid eventId, DateTime sentUtc, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = MarkSentSql;
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.SentUtc), "@sent", sentUtc));
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.MessageId), "@eventId", eventId));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     private static HashSet<string> Strings(System.Data.Common.DbDataReader reader)
@@ -240,7 +257,4 @@ public sealed class InboxQueries
 
     public Func<ApprovalsDbContext, Guid, Task<string?>> OwnerOf { get; } = EF.CompileAsyncQuery(
         (ApprovalsDbContext db, Guid planId) => db.Plans.Where(p => p.Id == planId).Select(p => (string?)p.OwnerId).FirstOrDefault());
-
-    public Func<ApprovalsDbContext, Guid, Task<OutboxMessage?>> UnsentRow { get; } = EF.CompileAsyncQuery(
-        (ApprovalsDbContext db, Guid eventId) => db.Outbox.FirstOrDefault(m => m.MessageId == eventId && m.SentUtc == null));
 }
