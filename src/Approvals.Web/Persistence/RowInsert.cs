@@ -13,8 +13,8 @@ namespace Approvals.Web.Persistence;
 /// commands, the SQL text, the dependency sort), and tracks the rows afterwards for nothing. Each value is bound
 /// through its property's own type mapping, so it is stored exactly as SaveChanges stores it (the UTC conversion of
 /// every date, a Guid as upper-case text on SQLite and as uuid on PostgreSQL).
-/// <para>For an entity of plain columns whose key the code sets (no owned or complex parts, nothing the database
-/// generates); the rows are not tracked. A constraint the database checks (a unique index) fails as the provider's
+/// <para>For an entity of plain columns whose key the code sets: one with owned or complex parts, or with an integer
+/// key the database numbers, is refused when the statement is first built. The rows are not tracked. A constraint the database checks (a unique index) fails as the provider's
 /// own exception, not EF Core's <see cref="DbUpdateException"/>.</para>
 /// </summary>
 public sealed class RowInsert<TRow>
@@ -34,6 +34,13 @@ public sealed class RowInsert<TRow>
             throw new InvalidOperationException($"{typeof(TRow).Name} has owned or complex parts, which a row insert does not write.");
         }
 
+        // An integer key EF Core leaves to the database (SQLite's rowid, PostgreSQL's identity) would be written as 0.
+        if (entity.FindPrimaryKey()?.Properties is [{ ValueGenerated: ValueGenerated.OnAdd, ClrType: var keyType }]
+            && (keyType == typeof(long) || keyType == typeof(int)))
+        {
+            throw new InvalidOperationException($"{typeof(TRow).Name}'s key is numbered by the database, which a row insert does not read back.");
+        }
+
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         _columns = entity.GetProperties()
             .Select((property, i) => new Column(
@@ -47,9 +54,6 @@ public sealed class RowInsert<TRow>
                $"({string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Name)))}) " +
                $"VALUES ({string.Join(", ", _columns.Select(c => c.Parameter))})";
     }
-
-    /// <summary>The statement, as the provider of <paramref name="db"/> is given it.</summary>
-    public static string Sql(DbContext db) => For(db)._sql;
 
     /// <summary>
     /// Inserts <paramref name="rows"/> on the context's open connection, in its current transaction (the caller's

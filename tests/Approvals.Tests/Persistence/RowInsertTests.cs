@@ -119,6 +119,26 @@ public sealed class RowInsertTests(ApprovalsApp app)
         Assert.Equal(0, await app.WithDb(db => db.Notifications.CountAsync(n => n.EventId == eventId)));
     }
 
+    [Fact]
+    public async Task An_entity_whose_key_the_database_numbers_is_refused_before_anything_is_written()
+    {
+        var before = await app.WithDb(db => db.Outbox.CountAsync());
+        var message = new OutboxMessage
+        {
+            MessageId = Guid.NewGuid(), PlanId = Guid.NewGuid(), Type = "Approvals.Core.Contracts.PlanApproved", Body = "{}",
+            CreatedUtc = DateTime.UtcNow, NextAttemptUtc = DateTime.UtcNow, SentUtc = DateTime.UtcNow,
+        };
+
+        // Written as 0, the key would collide with the database's numbering: the insert says so instead.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => app.WithDb(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            return await RowInsert<OutboxMessage>.InsertAsync(db, [message], CancellationToken.None);
+        }));
+        Assert.Contains("numbered by the database", refused.Message);
+        Assert.Equal(before, await app.WithDb(db => db.Outbox.CountAsync()));
+    }
+
     /// <summary>The row's columns as the database holds them: each value's type and its invariant text.</summary>
     private static async Task<Dictionary<string, string>> StoredColumnsAsync(ApprovalsDbContext db, Guid id)
     {
