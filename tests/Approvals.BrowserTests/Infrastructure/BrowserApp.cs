@@ -171,7 +171,19 @@ public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         await page.GetByLabel("E-mailadresse").FillAsync(email);
         await page.GetByLabel("Adgangskode").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log ind", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/log-ind", StringComparison.Ordinal));
+        try
+        {
+            // Longer than a step's 15 s: a test's set-up sign-in (the password hashed, the session written) ran out of 15 s
+            // in two CI runs of five on 2026-11-30, on two cores shared with the other test project. Should it still
+            // not leave the page, the message says what the page showed, so a refusal is told from slowness.
+            await page.WaitForURLAsync(url => !url.Contains("/log-ind", StringComparison.Ordinal), new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException e)
+        {
+            // Still on the sign-in page: say what it shows (a refusal, a validation message), not only that time ran out.
+            var shown = await page.EvaluateAsync<string>("() => document.body ? document.body.innerText : ''");
+            throw new TimeoutException($"Signing in as {email} stayed on {page.Url}, showing: {shown.ReplaceLineEndings(" ")}", e);
+        }
     }
 
     /// <summary>Starts a draft for <paramref name="committee"/> straight in the database, owned by its secretary.</summary>
