@@ -43,11 +43,13 @@ public sealed record TransitionOutcome(
 /// <summary>
 /// Takes a workflow action on a stored plan: the one code path of the API (POST /api/plans/{id}/transitions) and
 /// the plan page's buttons. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
-/// for the outbox are written by one SaveChanges, so in one transaction, or not at all. On SQLite that save joins
-/// the next group commit (<see cref="GroupCommit"/>): in its own savepoint, answered after the commit.
+/// for the outbox are written in one transaction, or not at all: by <see cref="ChangeWriter"/>'s statements, built
+/// before the write gate's turn; by SaveChanges when the group commit is on (<see cref="GroupCommit"/>: in its own
+/// savepoint, answered after the commit) or the changes have a shape the writer leaves to SaveChanges.
 /// </summary>
 public sealed class PlanTransitions(
-    ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves)
+    ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves,
+    Notifications.OutboxSignal outbox)
 {
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
@@ -102,7 +104,14 @@ public sealed class PlanTransitions(
         db.Enqueue(result.Event);
         try
         {
-            await saves.SaveChangesAsync(db, ct);
+            if (!saves.Enabled && await ChangeWriter.TrySaveAsync(db, ct))
+            {
+                outbox.Wake();
+            }
+            else
+            {
+                await saves.SaveChangesAsync(db, ct);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
+using Approvals.Tests.Infrastructure;
+using Approvals.Web.Features.Plans;
+using Approvals.Web.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Approvals.Tests.Persistence;
+
+/// <summary>
+/// A transition's changes are saved by <see cref="ChangeWriter"/>, statements of its own built before the write gate's
+/// turn. What it writes must be what SaveChanges writes, column for column (a date in another text form would sort
+/// wrongly on SQLite, a Guid in lower case would not be found), all or nothing, with SaveChanges' check of the
+/// concurrency token; and what it does not know how to write it must leave alone for SaveChanges.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class ChangeWriterTests(ApprovalsApp app)
+{
+    private static readonly Guid Claim = Guid.NewGuid();
+
+    private static readonly DateTime At = new DateTime(2027, 3, 1, 12, 30, 15, DateTimeKind.Utc).AddMicroseconds(123);
+
+    [Fact]
+    public async Task Changes_written_by_the_writer_are_stored_as_save_changes_stores_them_column_for_column()
+    {
+        var (bySave, byWriter) = (await NewPlan(), await NewPlan());
+        var messages = (Guid.NewGuid(), Guid.NewGuid());
+
+        var (savedJournalId, content) = await app.WithDb(async db =>
+        {
+            var journal = await Change(db, bySave, messages.Item1);
+            await db.SaveChangesAsync();
+            return (journal.Id, (await db.Plans.SingleAsync(p => p.Id == bySave)).Content);
+        });
+        var (written, writerJournalId, pending) = await app.WithDb(async db =>
+        {
+            // The same document (its items' ids included) as the twin's, so the stored text is comparable.
+            var journal = await Change(db, byWriter, messages.Item2, content);
+            var done = await ChangeWriter.TrySaveAsync(db, CancellationToken.None);
+            return (done, journal.Id, db.ChangeTracker.HasChanges());
+        });
+
+        Assert.True(written, "the writer left a plain change to SaveChanges");
+        Assert.False(pending, "the writer's changes were not accepted");
+
+        // The plan's row and its content document (both changed), the new journal entry and outbox row.
+        await AssertAlike("Plans", "Id", bySave, byWriter, ["Id", "ConcurrencyToken", "CreatedUtc", "StageEnteredUtc"]);
+        await AssertAlike("PlanContents", "Id", bySave, byWriter, ["Id"]);
+        await AssertAlike("Journal", "PlanId", bySave, byWriter, ["Id", "PlanId"]);
+        await AssertAlike("Outbox", "PlanId", bySave, byWriter, ["Id", "PlanId", "MessageId"]);
+
+        // The number the database gave the journal entry is set on it, as SaveChanges sets it.
+        var stored = await app.WithDb(db => db.Journal.Where(j => j.PlanId == byWriter).Select(j => j.Id).SingleAsync());
+        Assert.Equal(stored, writerJournalId);
+        Assert.True(writerJournalId > savedJournalId);
+
+        // And EF Core reads back what the writer wrote.
+        var plan = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == byWriter));
+        Assert.Equal("Ny titel: Æblehaven", plan.Title);
+        Assert.Equal("Ændret målsætning", plan.Content.Objectives[0].Title);
+        Assert.Equal(At, plan.UpdatedUtc);
+        Assert.Equal(DateTimeKind.Utc, plan.UpdatedUtc.Kind);
+    }
+
+    [Fact]
+    public async Task A_row_changed_since_it_was_read_fails_on_its_token_and_nothing_of_the_save_is_written()
+    {
+        var id = await NewPlan();
+        var journalBefore = await app.WithDb(db => db.Journal.CountAsync(j => j.PlanId == id));
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => app.WithDb(async db =>
+        {
+            await Change(db, id, Guid.NewGuid());
+            // Another user's edit is saved in between: its new token is not the one this change was based on.
+            await app.WithDb(other => other.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Title, "Den andens titel").SetProperty(p => p.ConcurrencyToken, Guid.NewGuid())));
+            return await ChangeWriter.TrySaveAsync(db, CancellationToken.None);
+        }));
+
+        var plan = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == id));
+        Assert.Equal("Den andens titel", plan.Title);
+        Assert.NotEqual("Ændret målsætning", plan.Content.Objectives[0].Title);
+        Assert.Equal(journalBefore, await app.WithDb(db => db.Journal.CountAsync(j => j.PlanId == id)));
+        Assert.Equal(0, await app.WithDb(db => db.Outbox.CountAsync(m => m.PlanId == id)));
+    }
+
+    [Fact]
+    public async Task A_new_row_the_database_refuses_undoes_the_whole_save_and_fails_as_a_save_does()
+    {
+        var id = await NewPlan();
+        var taken = Guid.NewGuid();
+        await app.WithDb(async db =>
+        {
+            db.Outbox.Add(Message(Guid.NewGuid(), taken));
+            return await db.SaveChangesAsync();
+        });
+
+        // The outbox row's message id is unique; the plan's row is updated before the insert fails.
+        await Assert.ThrowsAsync<DbUpdateException>(() => app.WithDb(async db =>
+        {
+            await Change(db, id, taken);
+            return await ChangeWriter.TrySaveAsync(db, CancellationToken.None);
+        }));
+
+        var plan = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == id));
+        Assert.NotEqual("Ny titel: Æblehaven", plan.Title);
+        Assert.Equal(0, await app.WithDb(db => db.Journal.CountAsync(j => j.PlanId == id && j.Action == "skrevet")));
+    }
+
+    [Fact]
+    public async Task Changes_of_another_shape_are_left_to_save_changes_with_nothing_written()
+    {
+        var id = await NewPlan();
+        var doomed = Guid.NewGuid();
+        await app.WithDb(async db =>
+        {
+            db.Outbox.Add(Message(Guid.NewGuid(), doomed));
+            return await db.SaveChangesAsync();
+        });
+
+        // A deleted row is SaveChanges' to write: the writer writes nothing of the save and leaves it pending.
+        var (written, pending) = await app.WithDb(async db =>
+        {
+            await Change(db, id, Guid.NewGuid());
+            db.Outbox.Remove(await db.Outbox.SingleAsync(m => m.MessageId == doomed));
+            var done = await ChangeWriter.TrySaveAsync(db, CancellationToken.None);
+            return (done, db.ChangeTracker.HasChanges());
+        });
+
+        Assert.False(written);
+        Assert.True(pending);
+        var plan = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == id));
+        Assert.NotEqual("Ny titel: Æblehaven", plan.Title);
+        Assert.Equal(1, await app.WithDb(db => db.Outbox.CountAsync(m => m.MessageId == doomed)));
+        Assert.Equal(0, await app.WithDb(db => db.Outbox.CountAsync(m => m.PlanId == id)));
+    }
+
+    /// <summary>The same change on a plan: its title and content edited, a journal entry and an outbox row added.</summary>
+    /// <param name="content">The new content; by default the plan's own with its objective renamed.</param>
+    private static async Task<JournalEntry> Change(ApprovalsDbContext db, Guid planId, Guid messageId, PlanContent? content = null)
+    {
+        var plan = await db.Plans.SingleAsync(p => p.Id == planId);
+        content ??= plan.Content with { Objectives = [plan.Content.Objectives[0] with { Title = "Ændret målsætning" }] };
+        plan.Edit("redaktoer-1", "Ny titel: Æblehaven", content, stageIsEditable: true, At);
+        var journal = JournalEntry.Record(planId, "skrevet", plan.Stage, plan.Stage, "redaktoer-1", "Rita Redaktør", At, "Rettet ø og å", plan.Revision);
+        db.Journal.Add(journal);
+        db.Outbox.Add(Message(planId, messageId));
+        return journal;
+    }
+
+    private static OutboxMessage Message(Guid planId, Guid messageId) => new()
+    {
+        MessageId = messageId,
+        PlanId = planId,
+        Type = "Approvals.Core.Contracts.PlanApproved",
+        Body = """{"note":"Økonomiudvalget"}""",
+        CreatedUtc = At,
+        NextAttemptUtc = At.AddSeconds(1),
+        Attempts = 2,
+        LastError = "Fejl",
+        LeaseUntilUtc = At.AddMinutes(2),
+        ClaimToken = Claim,
+        TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    };
+
+    private async Task<Guid> NewPlan()
+    {
+        var client = await app.ClientFor(Users.Secretary(Committee.Oeu));
+        var body = new
+        {
+            committee = "ØU",
+            title = "Skrevet i hånden",
+            objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = "Et mål", indicators = new[] { new { text = "??????" } }, activities = new[] { new { text = "Aktivitet" } } } } } },
+        };
+        return (await (await client.PostAsJsonAsync("/api/plans", body)).ReadOk<PlanResponse>()).Id;
+    }
+
+    /// <summary>The rows of two plans in <paramref name="table"/> hold the same value in every column but <paramref name="apart"/>.</summary>
+    private async Task AssertAlike(string table, string planColumn, Guid first, Guid second, string[] apart)
+    {
+        var (a, b) = await app.WithDb(async db => (await Columns(db, table, planColumn, first), await Columns(db, table, planColumn, second)));
+        Assert.NotEmpty(a);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        var differing = a.Keys.Where(c => !apart.Contains(c) && a[c] != b[c]).Select(c => $"{table}.{c}: saved {a[c]}, written {b[c]}").ToList();
+        Assert.True(differing.Count == 0, string.Join("\n", differing));
+    }
+
+    private static async Task<Dictionary<string, string>> Columns(ApprovalsDbContext db, string table, string planColumn, Guid planId)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"""SELECT * FROM "{table}" WHERE "{planColumn}" = @id""";
+        command.Parameters.Add(ModelParameters.For<Plan>(db, command, nameof(Plan.Id), "@id", planId));
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = new Dictionary<string, string>();
+        if (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var value = reader.GetValue(i);
+                columns[reader.GetName(i)] = $"{value.GetType().Name} {Convert.ToString(value, CultureInfo.InvariantCulture)}";
+            }
+        }
+
+        Assert.False(await reader.ReadAsync(), $"more than one row of {table} for {planId}");
+        return columns;
+    }
+}
