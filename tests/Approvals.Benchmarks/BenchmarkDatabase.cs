@@ -12,7 +12,7 @@ public static class BenchmarkDatabase
     public static ApprovalsDbContext Open(string databaseFile) => new(
         new DbContextOptionsBuilder<ApprovalsDbContext>()
             .UseSqlite(AppProcess.ConnectionStringFor(databaseFile))
-            .AddInterceptors(SqlitePragmas.Instance)
+            .AddInterceptors(new SqlitePragmas())
             .Options);
 
     /// <summary>The workflow definition the app starts new plans on, read from the workflows folder beside the app.</summary>

@@ -55,6 +55,19 @@ public static class PersistenceExtensions
             groupCommit, services.GetRequiredService<IServiceScopeFactory>(), services.GetServices<IGroupCommitObserver>(),
             services.GetRequiredService<ILogger<GroupCommit>>(), services.GetRequiredService<WriteGate>()));
         builder.Services.AddSingleton<StaleConnectionInterceptor>();
+
+        // The write-ahead log is copied into the file by a worker of its own, not by the commit that fills it (see
+        // SqliteCheckpointer); the app's connections then checkpoint only should that worker fall far behind.
+        SqlitePragmas? pragmas = null;
+        TimeSpan? checkpointInterval = null;
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            var checkpoints = SqliteCheckpointer.IntervalFrom(configuration);
+            var checkpointer = SqliteCheckpointer.Runs(connectionString, checkpoints);
+            pragmas = new SqlitePragmas(checkpointer ? SqliteCheckpointer.FallbackPages : null);
+            checkpointInterval = checkpointer ? checkpoints : null;
+        }
+
         // Made by a factory, so the container disposes it and closes the connections it keeps.
         builder.Services.AddSingleton(_ => new PreparedReads(provider == DatabaseProvider.Sqlite ? connectionString : null));
 
@@ -70,7 +83,7 @@ public static class PersistenceExtensions
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite"));
-                options.AddInterceptors(SqlitePragmas.Instance);
+                options.AddInterceptors(pragmas!);
                 services.GetRequiredService<WriteGateInterceptor>().AddTo(options);
             }
             else
@@ -89,6 +102,12 @@ public static class PersistenceExtensions
         // Registered first so it starts first: the data protection key ring is read from the database by a
         // hosted service of its own, and every instance must find the same keys there.
         builder.Services.AddHostedService<SchemaInitializer>();
+        if (checkpointInterval is { } interval)
+        {
+            // After the schema's initializer, so the file it checkpoints exists and is in WAL mode.
+            builder.Services.AddHostedService(services => new SqliteCheckpointer(
+                connectionString, interval, services.GetRequiredService<WriteGate>(), services.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+        }
 
         builder.Services.AddDataProtection()
             .SetApplicationName("Approvals")
@@ -116,13 +135,14 @@ public static class PersistenceExtensions
 /// mapped pages count towards the process's working set (about 120 MB of it at 10,000 plans), and since plan
 /// content moved out of the plan rows, mapping saves the coverage report's scan only ~10 ms.
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+/// <param name="autoCheckpointPages">The log size at which a commit checkpoints; null keeps SQLite's 1,000 pages.</param>
+internal sealed class SqlitePragmas(int? autoCheckpointPages = null) : DbConnectionInterceptor
 {
     /// <summary>Run on every connection the app opens; the benchmark's raw SQLite writers run the same.</summary>
     internal const string Statements =
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
-    public static readonly SqlitePragmas Instance = new();
+    private readonly string _statements = Statements + (autoCheckpointPages is { } pages ? $" PRAGMA wal_autocheckpoint={pages};" : "");
 
     private static readonly object Applied = new();
 
@@ -146,7 +166,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = Statements;
+        command.CommandText = _statements;
         command.ExecuteNonQuery();
     }
 }

@@ -226,7 +226,7 @@ public sealed class MigrationDataTests : IAsyncLifetime
         var options = new DbContextOptionsBuilder<ApprovalsDbContext>();
         if (_database.Provider == "Sqlite")
         {
-            options.UseSqlite(_database.ConnectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite")).AddInterceptors(Approvals.Web.Persistence.SqlitePragmas.Instance);
+            options.UseSqlite(_database.ConnectionString, x => x.MigrationsAssembly("Approvals.Persistence.Sqlite")).AddInterceptors(new Approvals.Web.Persistence.SqlitePragmas());
         }
         else
         {

@@ -17,7 +17,9 @@ namespace Approvals.Tests.Features.Operations;
 public sealed class DatabaseRecoveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(10);
-    private readonly ApprovalsApp _app = new();
+    // Without the SQLite checkpointer: its connection stays open for writing, and SQLite hands a new connection a file
+    // descriptor its process already holds, so the immutable file would not make the new connections read-only.
+    private readonly ApprovalsApp _app = new ConfiguredApp(new Dictionary<string, string?> { ["Database:CheckpointInterval"] = "00:00:00" });
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
