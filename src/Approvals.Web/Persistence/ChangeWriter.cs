@@ -42,6 +42,11 @@ public static class ChangeWriter
 
         // Detects changes once, as SaveChanges would.
         var entries = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList();
+        if (entries.Count == 0)
+        {
+            return true;
+        }
+
         var connection = db.Database.GetDbConnection();
         var sql = db.GetService<ISqlGenerationHelper>();
         var statements = new List<Statement>(entries.Count);
@@ -129,6 +134,13 @@ public static class ChangeWriter
         }
         catch (DbException e)
         {
+            // The context's own interceptors do not see these statements: a connection left read-only by a database
+            // that refused writes must leave the pool, as when one of EF Core's commands meets it.
+            foreach (var stale in db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<StaleConnectionInterceptor>() ?? [])
+            {
+                stale.Failed(connection, e);
+            }
+
             throw new DbUpdateException("The changes were not saved: " + e.Message, e);
         }
         finally

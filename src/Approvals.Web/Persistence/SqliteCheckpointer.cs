@@ -7,7 +7,7 @@ namespace Approvals.Web.Persistence;
 /// Copies the SQLite write-ahead log into the database file from a connection of its own, every
 /// <see cref="Interval"/>, instead of leaving it to whichever commit fills the log to 1,000 pages. That commit
 /// used to do the copy (4 MB) and two <c>fsync</c>s while it held the one turn to write (see WriteGate), so
-/// under load every writer waited for it, several times a second. A passive checkpoint takes no write lock:
+/// under load every writer waited for it, about once a second. A passive checkpoint takes no write lock:
 /// writers go on appending to the log while it copies, and the log starts from its beginning again at the next
 /// write once all of it is in the file. Durability is unchanged: a commit is in the log, which is kept until
 /// copied, and a crash replays it.
@@ -92,9 +92,10 @@ internal sealed class SqliteCheckpointer(string connectionString, TimeSpan inter
                         failing = false;
                     }
                 }
-                catch (SqliteException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // Once per run of failures: commits checkpoint meanwhile (FallbackPages).
+                    // Once per run of failures, and never the end of the worker (nor, as an unhandled exception in a
+                    // hosted service, of the app): commits checkpoint meanwhile (FallbackPages).
                     if (!failing)
                     {
                         logger.LogWarning(e, "A checkpoint of the SQLite log failed; it is tried again every {Interval}.", interval);

@@ -36,6 +36,12 @@ internal sealed class StaleConnectionInterceptor(ILogger<StaleConnectionIntercep
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A statement of the app's own (not EF Core's, which this sees by itself) failed on <paramref name="connection"/>:
+    /// a refusal because the database is read-only empties the pool, as for EF Core's commands.
+    /// </summary>
+    public void Failed(DbConnection? connection, Exception exception) => Check(connection, exception);
+
     private void Check(DbConnection? connection, Exception exception)
     {
         switch (connection, exception)

@@ -18,7 +18,8 @@ public sealed class DatabaseRecoveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(10);
     // Without the SQLite checkpointer: its connection stays open for writing, and SQLite hands a new connection a file
-    // descriptor its process already holds, so the immutable file would not make the new connections read-only.
+    // descriptor its process already holds, so the immutable file would not make the new connections read-only (the
+    // submit during the fault answered 200).
     private readonly ApprovalsApp _app = new ConfiguredApp(new Dictionary<string, string?> { ["Database:CheckpointInterval"] = "00:00:00" });
 
     public Task InitializeAsync() => _app.InitializeAsync();
