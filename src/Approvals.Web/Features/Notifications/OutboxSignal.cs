@@ -142,7 +142,8 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChanges
 
     private void Committed(DbContext? context)
     {
-        if (context is not null && _pending.Remove(context))
+        // A save written past SaveChanges (ChangeWriter) commits its rows before it accepts them: they are still new here.
+        if (context is not null && (_pending.Remove(context) | (context is ApprovalsDbContext db && HasNewOutboxRows(db))))
         {
             signal.Wake();
         }

@@ -48,8 +48,7 @@ public sealed record TransitionOutcome(
 /// savepoint, answered after the commit) or the changes have a shape the writer leaves to SaveChanges.
 /// </summary>
 public sealed class PlanTransitions(
-    ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves,
-    Notifications.OutboxSignal outbox)
+    ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves)
 {
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
@@ -104,11 +103,8 @@ public sealed class PlanTransitions(
         db.Enqueue(result.Event);
         try
         {
-            if (!saves.Enabled && await ChangeWriter.TrySaveAsync(db, ct))
-            {
-                outbox.Wake();
-            }
-            else
+            // The outbox's wake-up comes with the commit either way (OutboxCommitInterceptor).
+            if (saves.Enabled || !await ChangeWriter.TrySaveAsync(db, ct))
             {
                 await saves.SaveChangesAsync(db, ct);
             }
