@@ -24,6 +24,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     private const int Clients = 6;
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(60);
+    private const int SigTermExit = 128 + 15;
 
     [Fact]
     public Task Killed_under_load_and_restarted_on_SQLite_it_keeps_every_promise() => KilledUnderLoad(FaultSetup.Sqlite());
@@ -47,7 +48,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 var app = await setup.StartAsync(waitUntilReady: false);
                 await Task.Delay(delay);
                 output.WriteLine($"{setup.Name}: SIGTERM {delay.TotalSeconds:0.00} s after the start");
-                await StopsCleanly(app, setup.Name);
+                await StopsCleanly(app, setup.Name, orBeforeTheAppCouldHear: true);
 
                 await using var again = await setup.StartAsync();
                 Assert.Equal(6, await setup.WithDb(db => db.Plans.CountAsync()));
@@ -103,10 +104,23 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
     }
 
-    private async Task StopsCleanly(AppProcess app, string name)
+    /// <param name="orBeforeTheAppCouldHear">
+    /// A SIGTERM that comes before the runtime has run the app's first line (a CI run sent one 0.03 s after the
+    /// process started) ends the process as SIGTERM's default does, with 143: no code of the app could hear it, and
+    /// none of it had run. That is accepted only when the process, just before the signal, had not yet set up .NET's
+    /// own signal handling (which the app's first line does), and printed nothing; the next start then has to serve.
+    /// </param>
+    private async Task StopsCleanly(AppProcess app, string name, bool orBeforeTheAppCouldHear = false)
     {
+        var couldHear = HearsSignals(app.Id);
         app.Terminate();
         Assert.True(await app.WaitForExitAsync(StopWithin), $"{name}: the app did not stop within {StopWithin.TotalSeconds:0} s of SIGTERM.");
+        if (orBeforeTheAppCouldHear && !couldHear && app.ExitCode == SigTermExit && app.Output.Count == 0)
+        {
+            output.WriteLine($"{name}: the SIGTERM came before the app's first line ran (exit code {SigTermExit}, no output)");
+            return;
+        }
+
         var errors = app.Output.Where(IsError).ToList();
         if (app.ExitCode != 0 || errors.Count > 0)
         {
@@ -114,6 +128,25 @@ public sealed class FaultTests(ITestOutputHelper output)
             await File.WriteAllLinesAsync(log, app.Output);
             Assert.Fail($"{name}: after SIGTERM the app exited with {app.ExitCode} and logged {errors.Count} error(s) (the whole log: {log}); the first:" +
                 $"{Environment.NewLine}{string.Join(Environment.NewLine, errors.Take(2))}");
+        }
+    }
+
+    /// <summary>
+    /// Whether .NET's signal handling (System.Native's, which <c>PosixSignalRegistration</c> sets up, as the app's
+    /// <c>StopSignal</c> does first) is in place in the process: it alone catches SIGCONT (the runtime's own handlers
+    /// from before <c>Main</c> catch SIGTERM and re-raise it). Read from /proc; when in doubt, true.
+    /// </summary>
+    private static bool HearsSignals(int processId)
+    {
+        const int sigCont = 18;
+        try
+        {
+            var caught = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("SigCgt:", StringComparison.Ordinal));
+            return caught is null || (Convert.ToUInt64(caught["SigCgt:".Length..].Trim(), 16) & (1UL << (sigCont - 1))) != 0;
+        }
+        catch (IOException)
+        {
+            return true;
         }
     }
 
