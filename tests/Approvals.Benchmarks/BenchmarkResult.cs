@@ -63,6 +63,7 @@ public sealed record BenchmarkResult(
                 p99 = Round(Workflow.Lag.P99.TotalMilliseconds, 2),
             },
             coverageReportMs = Coverage.ToDictionary(c => c.Plans.ToString(CultureInfo.InvariantCulture), c => Round(c.MedianMs, 2)),
+            coverageReportCpuMs = Coverage.ToDictionary(c => c.Plans.ToString(CultureInfo.InvariantCulture), c => Round(c.AppCpuMs, 2)),
             peakWorkingSetMb = Round(PeakWorkingSetMb, 1),
         },
         new JsonSerializerOptions { WriteIndented = true });
@@ -95,7 +96,7 @@ public sealed record BenchmarkResult(
         foreach (var report in Coverage)
         {
             var target = report.Plans == TargetCoveragePlans ? Verdict(report.MedianMs < TargetCoverageMs, $"< {TargetCoverageMs} ms") : "";
-            lines.Add(($"Coverage report, {report.Plans:N0} plans", $"{report.MedianMs:N1} ms ({report.Rows:N0} rows, {report.Bytes / 1024.0 / 1024.0:N1} MB)", target));
+            lines.Add(($"Coverage report, {report.Plans:N0} plans", $"{report.MedianMs:N1} ms ({report.Rows:N0} rows, {report.Bytes / 1024.0 / 1024.0:N1} MB, app CPU {report.AppCpuMs:N1} ms)", target));
         }
 
         lines.Add(("Peak working set (load / report)", $"{Workflow.PeakWorkingSetMb:N0} / {CoveragePeakWorkingSetMb:N0} MB", Verdict(PeakWorkingSetMb < TargetPeakWorkingSetMb, $"< {TargetPeakWorkingSetMb} MB")));
