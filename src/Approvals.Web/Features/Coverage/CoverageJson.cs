@@ -11,8 +11,8 @@ namespace Approvals.Web.Features.Coverage;
 /// <summary>
 /// Writes <see cref="CoverageReportResponse"/> straight from the stored columns, in one pass. A row is the plan's
 /// fields followed by the stored <see cref="FlaggedGoal"/> object, whose camelCase JSON already has the row's
-/// remaining fields in order: so each goal is copied as one slice of stored JSON (found, and validated, by a
-/// <see cref="Utf8JsonReader"/>) instead of being deserialised and written again. Nothing is held whole in memory,
+/// remaining fields in order: so each goal is copied as one slice of stored JSON (found by <see cref="StoredGoals"/>)
+/// instead of being deserialised and written again. Nothing is held whole in memory,
 /// which keeps 10,000 plans (60,000 rows, about 25 MB) fast.
 /// </summary>
 public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, CoverageTotals totals) : IResult, IEndpointMetadataProvider
@@ -33,6 +33,8 @@ public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, Covera
         var prefix = new ArrayBufferWriter<byte>(512);
         var prefixWriter = new Utf8JsonWriter(prefix, new JsonWriterOptions { Encoder = options.Encoder });
         var firstRow = true;
+        // Where each goal of the plan being written begins and ends in its stored array, reused for every plan.
+        var goals = new List<(int Start, int End)>(64);
         rows.Write("{\"rows\":["u8);
         try
         {
@@ -45,7 +47,7 @@ public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, Covera
                 }
 
                 WritePrefix(prefix, prefixWriter, plan);
-                WriteRows(rows, prefix.WrittenSpan, plan.FlaggedGoals, ref firstRow);
+                WriteRows(rows, prefix.WrittenSpan, plan.FlaggedGoals, goals, ref firstRow);
                 if (rows.WrittenCount > FlushBytes)
                 {
                     body.Write(rows.WrittenSpan);
@@ -84,16 +86,20 @@ public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, Covera
     }
 
     /// <summary>Writes prefix + stored goal object (without its opening brace) for each goal in the stored array.</summary>
-    private static void WriteRows(IBufferWriter<byte> body, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> stored, ref bool firstRow)
+    private static void WriteRows(
+        IBufferWriter<byte> body, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> stored, List<(int Start, int End)> goals, ref bool firstRow)
     {
-        var reader = new Utf8JsonReader(stored);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        goals.Clear();
+        if (!StoredGoals.TryFind(stored, goals))
         {
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            var goal = stored[(start + 1)..((int)reader.TokenStartIndex + 1)];
+            goals.Clear();
+            StoredGoals.FindWithReader(stored, goals);
+        }
 
+        foreach (var (start, end) in goals)
+        {
+            // The goal's members and its closing brace.
+            var goal = stored[(start + 1)..(end + 1)];
             if (!firstRow)
             {
                 body.Write(","u8);
