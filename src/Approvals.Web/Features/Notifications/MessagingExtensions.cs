@@ -35,6 +35,7 @@ public static class MessagingExtensions
             options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()));
         services.TryAddSingleton<IStageNames, DanishStageNames>();
         services.AddSingleton(PlanLinks.From(configuration["App:BaseUrl"] is { Length: > 0 } url ? url : DefaultBaseUrl));
+        services.AddSingleton<InboxBatches>();
         services.AddScoped<NotificationWriter>();
 
         // Without this a publish can overtake the queue bindings of a fresh broker and be dropped.

@@ -5,7 +5,6 @@ using Approvals.Persistence;
 using Approvals.Web.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Approvals.Web.Features.Notifications;
@@ -56,6 +55,7 @@ public sealed class NotificationWriter(
     PlanLinks links,
     IOptions<SmtpOptions> smtp,
     OutboxSignal outboxSignal,
+    InboxBatches batches,
     MailSignal mailSignal,
     Delegation.Delegations delegations,
     ILookupNormalizer normalizer,
@@ -63,12 +63,6 @@ public sealed class NotificationWriter(
 {
     // A delivery's reads run for every event: on statements prepared once (PreparedReads).
     private const string StoredRecipientsSql = """SELECT "RecipientId" FROM "Notifications" WHERE "EventId" = @eventId""";
-
-    // The lease of the dispatcher that published it ends with it (see OutboxDispatcher).
-    private const string MarkSentSql = """
-        UPDATE "Outbox" SET "SentUtc" = @sent, "LastError" = NULL, "ClaimToken" = NULL, "LeaseUntilUtc" = NULL
-        WHERE "MessageId" = @eventId AND "SentUtc" IS NULL
-        """;
 
     // The members of the roles told, by the roles' normalised names (Identity's index on them), then the user-role
     // index by role: the read grows with the members told, not with every user's roles.
@@ -116,17 +110,9 @@ public sealed class NotificationWriter(
             });
         }
 
-        // One transaction (through the write gate, as a delivery) for the inbox entries and the outbox row. Both are
-        // written by statements of their own (RowInsert, MarkSentSql) rather than by SaveChanges, which built the same
-        // INSERTs and UPDATE again for every event and tracked the rows afterwards for nothing: the delivery's save was
-        // about a tenth of the app's CPU under the transition load.
-        bool markedSent;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await RowInsert<Notification>.InsertAsync(db, entries, cancellationToken);
-            markedSent = await MarkSentAsync(planEvent.EventId, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        // One transaction (through the write gate, as a delivery) for the inbox entries and the outbox row, shared with
+        // the other deliveries waiting for the gate at the moment (see InboxBatches).
+        var markedSent = await batches.StoreAsync(db, planEvent.EventId, entries, now);
 
         var added = entries.Count;
         if (added > 0)
@@ -146,21 +132,6 @@ public sealed class NotificationWriter(
         }
 
         return added;
-    }
-
-    /// <summary>
-    /// The delivery confirms the outbox row in the same transaction as the inbox entries. With a broker the dispatcher
-    /// has marked it already (nothing to do here); with the in-memory bus this is the only mark, so a process that dies
-    /// with the message still in memory publishes it again after restart. True when the row was unsent until now.
-    /// </summary>
-    private async Task<bool> MarkSentAsync(Guid eventId, DateTime sentUtc, CancellationToken cancellationToken)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = MarkSentSql;
-        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.SentUtc), "@sent", sentUtc));
-        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.MessageId), "@eventId", eventId));
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     private static HashSet<string> Strings(System.Data.Common.DbDataReader reader)
