@@ -31,21 +31,13 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _ = _app.Server;
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(new WriteGate(serialise: true));
-        services.AddSingleton<WriteGateInterceptor>();
-        services.AddDbContextPool<ApprovalsDbContext>((provider, options) =>
+        _writers = GatedWriters.Over(_app, services =>
         {
-            options.UseSqlite(new SqliteConnectionStringBuilder(_app.Database.ConnectionString) { ForeignKeys = true, DefaultTimeout = 60 }.ToString());
-            provider.GetRequiredService<WriteGateInterceptor>().AddTo(options);
-            options.AddInterceptors(_probe);
-        });
-        services.AddSingleton<IGroupCommitObserver>(_probe);
-        services.AddSingleton(provider => new GroupCommit(
-            enabled: true, provider.GetRequiredService<IServiceScopeFactory>(), provider.GetServices<IGroupCommitObserver>(),
-            provider.GetRequiredService<ILogger<GroupCommit>>()));
-        _writers = services.BuildServiceProvider();
+            services.AddSingleton<IGroupCommitObserver>(_probe);
+            services.AddSingleton(provider => new GroupCommit(
+                enabled: true, provider.GetRequiredService<IServiceScopeFactory>(), provider.GetServices<IGroupCommitObserver>(),
+                provider.GetRequiredService<ILogger<GroupCommit>>()));
+        }, _probe);
         return Task.CompletedTask;
     }
 
@@ -209,7 +201,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var first = Save("first", CancellationToken.None);
         var cancelled = Save("cancelled", cancel.Token);
         var last = Save("last", CancellationToken.None);
-        await WaitUntil(() => Commit.Waiting == 3);
+        await Eventually.True(() => Task.FromResult(Commit.Waiting == 3), Bound, "the saves to queue");
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Bound));
         held.Dispose();
@@ -264,7 +256,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
                 var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
                 change(db);
                 saves.Add(Commit.SaveChangesAsync(db, CancellationToken.None));
-                await WaitUntil(() => Commit.Waiting == saves.Count);
+                await Eventually.True(() => Task.FromResult(Commit.Waiting == saves.Count), Bound, "the saves to queue");
             }
         }
         finally
@@ -283,16 +275,6 @@ public sealed class GroupCommitTests : IAsyncLifetime
         foreach (var scope in scopes)
         {
             await scope.DisposeAsync();
-        }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the saves to queue.");
-            await Task.Delay(10);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Notifications;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,17 +28,7 @@ public sealed class InboxBatchesTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _ = _app.Server;
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(new WriteGate(serialise: true));
-        services.AddSingleton<WriteGateInterceptor>();
-        services.AddSingleton<InboxBatches>();
-        services.AddDbContextPool<ApprovalsDbContext>((provider, options) =>
-        {
-            options.UseSqlite(new SqliteConnectionStringBuilder(_app.Database.ConnectionString) { ForeignKeys = true, DefaultTimeout = 60 }.ToString());
-            provider.GetRequiredService<WriteGateInterceptor>().AddTo(options);
-        });
-        _writers = services.BuildServiceProvider();
+        _writers = GatedWriters.Over(_app, services => services.AddSingleton<InboxBatches>());
         return Task.CompletedTask;
     }
 
@@ -146,7 +135,7 @@ public sealed class InboxBatchesTests : IAsyncLifetime
                     using var delivery = WriteGate.AsDelivery();
                     return await Batches.StoreAsync(db, eventId, entries, DateTime.UtcNow);
                 }));
-                await WaitUntil(() => Batches.Waiting == stores.Count);
+                await Eventually.True(() => Task.FromResult(Batches.Waiting == stores.Count), Bound, "the deliveries to queue");
             }
         }
         finally
@@ -217,14 +206,4 @@ public sealed class InboxBatchesTests : IAsyncLifetime
 
     private Task<List<Guid>> UnsentOf(Guid[] events) =>
         _app.WithDb(db => db.Outbox.Where(m => events.Contains(m.MessageId) && m.SentUtc == null).Select(m => m.MessageId).ToListAsync());
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the deliveries to queue.");
-            await Task.Delay(10);
-        }
-    }
 }
