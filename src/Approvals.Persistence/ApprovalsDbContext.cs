@@ -285,7 +285,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
     }
 
     private static ValueConverter<PlanContent, string> ContentConverter() => new(
-        v => JsonSerializer.Serialize(v, DocumentJson),
+        v => StoredColumns.ContentText(v),
         v => StoredColumns.Content(v));
 
     private static ValueConverter<IReadOnlyList<string>, string> UserIdsConverter() => new(

@@ -88,6 +88,33 @@ public sealed class PlanIdsTests(ReviewApp app)
     }
 
     [Fact]
+    public async Task A_submit_freezes_the_document_as_stored_and_a_document_stored_without_ids_with_the_ids_it_reads_with()
+    {
+        // Stored with ids but laid out as no serialiser writes it: the revision is the stored text, not a re-serialisation.
+        var plan = await app.CreatePlan(Approvals.Core.Plans.Committee.Kfu, FiveGoals("Id: frosset som gemt"));
+        var stored = await StoredContent(plan.Id);
+        var laidOut = stored.Replace(",", ", ");
+        await app.WithDb(db => db.Database.ExecuteSqlAsync($"""UPDATE "PlanContents" SET "Content" = {laidOut} WHERE "Id" = {plan.Id}"""));
+        await app.Take(Secretary, plan.Id, "submit");
+        Assert.Equal(laidOut, await RevisionContent(plan.Id));
+
+        // Stored without ids: read with positional ids, and frozen with them.
+        var legacy = await app.CreatePlan(Approvals.Core.Plans.Committee.Kfu, FiveGoals("Id: frosset uden id'er"));
+        var withoutIds = """{"objectives":[{"title":"Flere bruger kulturen","goals":[{"number":"1","text":"Mål 1","indicators":[{"text":"Antallet skal stige"}],"activities":[]}]}]}""";
+        await app.WithDb(db => db.Database.ExecuteSqlAsync($"""UPDATE "PlanContents" SET "Content" = {withoutIds} WHERE "Id" = {legacy.Id}"""));
+        await app.Take(Secretary, legacy.Id, "submit");
+        var frozen = await RevisionContent(legacy.Id);
+        Assert.Contains("\"id\":\"o1-g1\"", frozen);
+        Assert.Contains("\"id\":\"o1-g1-i1\"", frozen);
+
+        Task<string> StoredContent(Guid id) =>
+            app.WithDb(db => db.Database.SqlQuery<string>($"""SELECT "Content" AS "Value" FROM "PlanContents" WHERE "Id" = {id}""").SingleAsync());
+
+        Task<string> RevisionContent(Guid id) =>
+            app.WithDb(db => db.Database.SqlQuery<string>($"""SELECT "Content" AS "Value" FROM "PlanRevisions" WHERE "PlanId" = {id} AND "Number" = 1""").SingleAsync());
+    }
+
+    [Fact]
     public async Task The_changes_endpoint_names_the_revision_field_it_cannot_use()
     {
         var plan = await SubmittedPlan(app, "Id: ændringer");
