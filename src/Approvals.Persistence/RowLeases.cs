@@ -110,8 +110,11 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         var now = Now();
         var until = now + _lease;
         var token = (Guid?)Token;
+        // The keys go as one parameter (a JSON array on SQLite, an array on PostgreSQL), so the statement's SQL is the
+        // same whatever their number and EF Core takes it from its cache: as one parameter per key, it built the SQL
+        // again on every claim (the dispatcher claims after every commit).
         var claimed = await db.Set<TRow>()
-            .Where(r => keys.Contains(r.Id))
+            .Where(r => EF.Parameter(keys).Contains(r.Id))
             .Where(due)
             .Where(r => r.LeaseUntilUtc == null || r.LeaseUntilUtc <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimToken, token).SetProperty(r => r.LeaseUntilUtc, until), cancellationToken);
@@ -122,7 +125,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
 
         // The lease end just written tells this claim's rows from rows of an earlier claim of the same worker.
         var won = await db.Set<TRow>().AsNoTracking()
-            .Where(r => keys.Contains(r.Id) && r.ClaimToken == token && r.LeaseUntilUtc == until)
+            .Where(r => EF.Parameter(keys).Contains(r.Id) && r.ClaimToken == token && r.LeaseUntilUtc == until)
             .Select(r => r.Id)
             .ToListAsync(cancellationToken);
         lock (_lock)
@@ -155,7 +158,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         var list = keys.ToList();
         var token = (Guid?)Token;
         var released = await db.Set<TRow>()
-            .Where(r => list.Contains(r.Id) && r.ClaimToken == token)
+            .Where(r => EF.Parameter(list).Contains(r.Id) && r.ClaimToken == token)
             .ExecuteUpdateAsync(s =>
             {
                 outcome?.Invoke(s);
@@ -180,7 +183,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         var until = Now() + _lease;
         var list = new List<TKey> { key };
         var held = await db.Set<TRow>()
-            .Where(r => list.Contains(r.Id) && r.ClaimToken == token)
+            .Where(r => EF.Parameter(list).Contains(r.Id) && r.ClaimToken == token)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntilUtc, until), cancellationToken) == 1;
         if (!held)
         {
@@ -346,14 +349,14 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         var token = (Guid?)Token;
         var until = Now() + _lease;
         var renewed = await db.Set<TRow>()
-            .Where(r => keys.Contains(r.Id) && r.ClaimToken == token)
+            .Where(r => EF.Parameter(keys).Contains(r.Id) && r.ClaimToken == token)
             .Where(_pending)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntilUtc, until), cancellationToken);
         if (renewed < keys.Count)
         {
             // Some were finished or released meanwhile, or taken over after a lease ran out: hold only what still needs it.
             var still = await db.Set<TRow>().AsNoTracking()
-                .Where(r => keys.Contains(r.Id) && r.ClaimToken == token)
+                .Where(r => EF.Parameter(keys).Contains(r.Id) && r.ClaimToken == token)
                 .Where(_pending)
                 .Select(r => r.Id)
                 .ToListAsync(cancellationToken);

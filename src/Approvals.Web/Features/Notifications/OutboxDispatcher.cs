@@ -134,7 +134,7 @@ internal sealed class OutboxDispatcher(
 
         // Only the claimed rows are read whole: the window may hold hundreds of rows already in flight.
         var claimedIds = claim.Keys;
-        var claimed = await db.Outbox.AsNoTracking().Where(m => claimedIds.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var claimed = await db.Outbox.AsNoTracking().Where(m => EF.Parameter(claimedIds).Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
 
         // Claimed rows belong to different plans, so they may go out together. A stop from here on waits for the
         // publishes (at most the publish timeout) and their outcome: cut off, they would be faults in the log and
