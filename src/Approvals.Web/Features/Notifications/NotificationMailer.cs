@@ -105,12 +105,12 @@ internal sealed class NotificationMailer(
 
         var claimedIds = claim.Keys;
         var claimed = await db.Notifications.AsNoTracking()
-            .Where(n => claimedIds.Contains(n.Id))
+            .Where(n => EF.Parameter(claimedIds).Contains(n.Id))
             .OrderBy(n => n.NextEmailAttemptUtc)
             .ToListAsync(cancellationToken);
         var recipientIds = claimed.Select(n => n.RecipientId).Distinct().ToList();
         var addresses = await db.Users
-            .Where(u => recipientIds.Contains(u.Id))
+            .Where(u => EF.Parameter(recipientIds).Contains(u.Id))
             .Select(u => new { u.Id, u.Email, u.DisplayName })
             .ToDictionaryAsync(u => u.Id, cancellationToken);
 
