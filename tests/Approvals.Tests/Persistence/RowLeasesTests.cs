@@ -181,19 +181,7 @@ public sealed class RowLeasesTests(ApprovalsApp app)
     private Task<List<Guid>> Rows(int count) => app.WithDb(async db =>
     {
         var eventId = Guid.NewGuid();
-        var rows = Enumerable.Range(0, count).Select(i => new Notification
-        {
-            Id = Guid.CreateVersion7(),
-            EventId = eventId,
-            RecipientId = $"lease-test-{i}",
-            PlanId = Guid.NewGuid(),
-            Kind = "LeaseTest",
-            Subject = "Lease test",
-            Body = "",
-            Link = "",
-            OccurredUtc = DateTime.UtcNow,
-            CreatedUtc = DateTime.UtcNow,
-        }).ToList();
+        var rows = Enumerable.Range(0, count).Select(i => InboxEntries.For($"lease-test-{i}", eventId, "LeaseTest", "Lease test")).ToList();
         db.Notifications.AddRange(rows);
         await db.SaveChangesAsync();
         return rows.Select(r => r.Id).ToList();

@@ -156,19 +156,7 @@ public sealed class WriteGateInterceptorTests : IAsyncLifetime
 
     private Task<Guid> Notify(string recipientId) => _app.WithDb(async db =>
     {
-        var notification = new Notification
-        {
-            Id = Guid.CreateVersion7(),
-            EventId = Guid.NewGuid(),
-            RecipientId = recipientId,
-            PlanId = Guid.NewGuid(),
-            Kind = "PlanSubmitted",
-            Subject = "Til behandling",
-            Body = "",
-            Link = "",
-            OccurredUtc = DateTime.UtcNow,
-            CreatedUtc = DateTime.UtcNow,
-        };
+        var notification = InboxEntries.For(recipientId);
         db.Notifications.Add(notification);
         await db.SaveChangesAsync();
         return notification.Id;

@@ -155,21 +155,7 @@ public sealed class InboxBatchesTests : IAsyncLifetime
     }
 
     private static Notification[] Entries(Guid eventId, params string[] recipients) =>
-    [
-        .. recipients.Select(recipient => new Notification
-        {
-            Id = Guid.CreateVersion7(),
-            EventId = eventId,
-            RecipientId = recipient,
-            PlanId = Guid.NewGuid(),
-            Kind = "PlanApproved",
-            Subject = "Handleplan godkendt",
-            Body = "Planen er godkendt.",
-            Link = "https://handleplaner.example.dk/planer/1",
-            OccurredUtc = DateTime.UtcNow,
-            CreatedUtc = DateTime.UtcNow,
-        }),
-    ];
+        [.. recipients.Select(recipient => InboxEntries.For(recipient, eventId, "PlanApproved", "Handleplan godkendt"))];
 
     private async Task StoredElsewhere(Guid eventId, string recipient) =>
         await _app.WithDb(async db =>
