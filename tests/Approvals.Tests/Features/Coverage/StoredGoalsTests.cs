@@ -41,6 +41,28 @@ public sealed class StoredGoalsTests
         Assert.Equal(Goals, found.Select(g => JsonSerializer.Deserialize<FlaggedGoal>(json.AsSpan(g.Start, g.End - g.Start + 1), options)));
     }
 
+    [Fact]
+    public void An_escape_anywhere_in_a_short_or_long_string_ends_it_where_the_reader_does()
+    {
+        // The first bytes of a string are looked at one by one and the rest searched: an escaped quote or backslash
+        // must be read alike on either side of that line and on it.
+        foreach (var escape in new[] { "\\\"", "\\\\", "\\u00e6", "\\\\\\\"" })
+        {
+            for (var before = 0; before < 40; before++)
+            {
+                var text = new string('a', before) + escape + "}{";
+                var json = System.Text.Encoding.UTF8.GetBytes($"[{{\"t\":\"{text}\",\"n\":1}},{{\"{text}\":\"{text}\"}}]");
+                var found = new List<(int Start, int End)>();
+                var byReader = new List<(int Start, int End)>();
+
+                Assert.True(StoredGoals.TryFind(json, found), text);
+                StoredGoals.FindWithReader(json, byReader);
+
+                Assert.Equal(byReader, found);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("[]", 0)]
     [InlineData(" [ ] ", 0)]
