@@ -26,7 +26,7 @@ public static class CoverageEndpoints
         var committee = Committee.Find(query.Committee);
         return WantsCsv(query.Format, http.Request)
             ? CoverageCsv.For(db, committee, query.Stage)
-            : new CoverageJson(CoverageReport.Plans(db, committee, query.Stage), new CoverageTotals(committee));
+            : new CoverageJson(db, committee, query.Stage);
     }
 
     private static bool WantsCsv(string? format, HttpRequest request)

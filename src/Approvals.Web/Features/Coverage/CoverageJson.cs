@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using Approvals.Core.Flags;
+using Approvals.Core.Plans;
+using Approvals.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -15,7 +17,7 @@ namespace Approvals.Web.Features.Coverage;
 /// instead of being deserialised and written again. Nothing is held whole in memory,
 /// which keeps 10,000 plans (60,000 rows, about 25 MB) fast.
 /// </summary>
-public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, CoverageTotals totals) : IResult, IEndpointMetadataProvider
+public sealed class CoverageJson(ApprovalsDbContext db, Committee? committee, string? stage) : IResult, IEndpointMetadataProvider
 {
     private const int FlushBytes = 64 * 1024;
 
@@ -35,19 +37,22 @@ public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, Covera
         var firstRow = true;
         // Where each goal of the plan being written begins and ends in its stored array, reused for every plan.
         var goals = new List<(int Start, int End)>(64);
+        var totals = new CoverageTotals(committee);
         rows.Write("{\"rows\":["u8);
         try
         {
-            await foreach (var plan in plans.WithCancellation(cancel))
+            await using var plans = await StoredFlagRows.OpenAsync(db, committee, stage, cancel);
+            while (await plans.ReadAsync(cancel))
             {
-                totals.Add(plan);
-                if (plan.FlaggedGoalCount == 0)
+                var flagged = plans.FlaggedGoalCount;
+                totals.Add(plans.CommitteeCode, plans.GoalCount, flagged);
+                if (flagged == 0)
                 {
                     continue;
                 }
 
-                WritePrefix(prefix, prefixWriter, plan);
-                WriteRows(rows, prefix.WrittenSpan, plan.FlaggedGoals, goals, ref firstRow);
+                WritePrefix(prefix, prefixWriter, plans);
+                WriteRows(rows, prefix.WrittenSpan, plans.FlaggedGoals, goals, ref firstRow);
                 if (rows.WrittenCount > FlushBytes)
                 {
                     body.Write(rows.WrittenSpan);
@@ -73,15 +78,12 @@ public sealed class CoverageJson(IAsyncEnumerable<PlanFlagColumns> plans, Covera
     }
 
     /// <summary>The start of each of the plan's rows: <c>{"committee":…,"planId":…,"planTitle":…,"stage":…</c>, encoded once per plan.</summary>
-    private static void WritePrefix(ArrayBufferWriter<byte> prefix, Utf8JsonWriter writer, PlanFlagColumns plan)
+    private static void WritePrefix(ArrayBufferWriter<byte> prefix, Utf8JsonWriter writer, StoredFlagRows plan)
     {
         prefix.ResetWrittenCount();
         writer.Reset(prefix);
         writer.WriteStartObject();
-        writer.WriteString("committee"u8, plan.CommitteeCode);
-        writer.WriteString("planId"u8, plan.Id);
-        writer.WriteString("planTitle"u8, plan.Title);
-        writer.WriteString("stage"u8, plan.Stage);
+        plan.WritePlanFields(writer);
         writer.Flush();
     }
 

@@ -34,6 +34,35 @@ public sealed class CoverageReportTests(ApprovalsApp app) : IClassFixture<Approv
         Assert.True(QueryPlans.ReadsInOrderOf(plan, CoverageOrder.IndexName), plan);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("?committee=SUD")]
+    [InlineData("?stage=draft")]
+    [InlineData("?committee=TMU&stage=draft")]
+    public async Task The_json_report_has_exactly_the_rows_and_totals_the_coordinator_page_and_the_csv_read(string query)
+    {
+        var report = await Get(query);
+        var filters = System.Web.HttpUtility.ParseQueryString(query);
+        var committee = Committee.Find(filters["committee"]);
+
+        var (rows, totals) = await app.WithDb(async db =>
+        {
+            var totals = new CoverageTotals(committee);
+            var rows = new List<MissingIndicatorRow>();
+            await foreach (var plan in CoverageReport.Plans(db, committee, filters["stage"]))
+            {
+                totals.Add(plan);
+                rows.AddRange(CoverageReport.FlaggedGoalsOf(plan).Select(g => CoverageReport.RowOf(plan, g)));
+            }
+
+            return (rows, totals.Summary());
+        });
+
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows, report.Rows);
+        Assert.Equal(totals, report.Summary);
+    }
+
     [Fact]
     public async Task A_row_names_the_plan_the_goal_and_what_stands_in_for_its_indicator()
     {
