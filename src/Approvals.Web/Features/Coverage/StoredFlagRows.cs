@@ -113,7 +113,7 @@ internal abstract class StoredFlagRows : IAsyncDisposable
                 SELECT "Id", "CommitteeCode", "Title", "Stage", "GoalCount", "FlaggedGoalCount", "FlaggedGoals"
                 FROM "Plans"
                 {(filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters))}
-                ORDER BY {CoverageOrder.CommitteeOrderSql}, "Title", "Id"
+                ORDER BY {CoverageOrder.OrderBySql}
                 """;
         }
 
