@@ -16,6 +16,16 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
 {
     private static readonly JsonSerializerOptions DocumentJson = StoredColumns.Json;
 
+    private bool? _onSqlite;
+
+    /// <summary>
+    /// Whether this context's database is SQLite, asked of the provider once. <c>Database.IsSqlite()</c> compares the
+    /// provider's name, which EF Core reads from the provider assembly's metadata on every call (a new
+    /// <see cref="System.Reflection.AssemblyName"/> each time); the hot reads ask on every statement. A context's
+    /// provider never changes, pooled or not.
+    /// </summary>
+    public bool OnSqlite => _onSqlite ??= Database.IsSqlite();
+
     public DbSet<Plan> Plans => Set<Plan>();
 
     public DbSet<PlanRevision> PlanRevisions => Set<PlanRevision>();

@@ -93,7 +93,7 @@ public sealed class PreparedReads : IDisposable
 
         try
         {
-            var sqlite = db.Database.IsSqlite();
+            var sqlite = db.OnSqlite;
             await using var command = connection.CreateCommand();
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = sql;
@@ -227,7 +227,7 @@ public sealed class ProviderSql(Func<bool, string> build)
     private readonly string _sqlite = build(true);
     private readonly string _postgres = build(false);
 
-    public string For(ApprovalsDbContext db) => db.Database.IsSqlite() ? _sqlite : _postgres;
+    public string For(ApprovalsDbContext db) => db.OnSqlite ? _sqlite : _postgres;
 }
 
 public static class DataReaderExtensions

@@ -65,6 +65,19 @@ public sealed class PreparedReadsTests(ApprovalsApp app)
         Assert.True(read.UpdatedUtc >= first.UpdatedUtc);
     }
 
+    [Fact]
+    public async Task A_context_names_its_database_as_ef_core_does_lease_after_lease()
+    {
+        // OnSqlite is asked of the provider once per context; pooled contexts are leased again and again.
+        for (var lease = 0; lease < 3; lease++)
+        {
+            var (remembered, asked) = await _app.WithDb(db => Task.FromResult((db.OnSqlite, db.Database.IsSqlite())));
+
+            Assert.Equal(KeepsConnections, remembered);
+            Assert.Equal(asked, remembered);
+        }
+    }
+
     private async Task<Guid> NewPlan(string title, string goal = "Et mål")
     {
         var client = await _app.ClientFor(Users.Secretary(Committee.Oeu));

@@ -45,7 +45,7 @@ public static class CoverageReport
 
     private static IQueryable<PlanFlagColumns> Filtered(ApprovalsDbContext db, Committee? committee, string? stage)
     {
-        var query = db.Database.SqlQueryRaw<PlanFlagColumns>(db.Database.IsSqlite() ? SqliteSql : PostgresSql);
+        var query = db.Database.SqlQueryRaw<PlanFlagColumns>(db.OnSqlite ? SqliteSql : PostgresSql);
         if (committee is not null)
         {
             query = query.Where(p => p.CommitteeCode == committee.Code);

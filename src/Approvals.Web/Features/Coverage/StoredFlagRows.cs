@@ -37,7 +37,7 @@ internal abstract class StoredFlagRows : IAsyncDisposable
     internal static string SqliteSql(bool byCommittee, bool byStage) => SqliteRows.Sql(byCommittee, byStage);
 
     public static async Task<StoredFlagRows> OpenAsync(ApprovalsDbContext db, Committee? committee, string? stage, CancellationToken ct) =>
-        db.Database.IsSqlite() && db.Database.CurrentTransaction is null
+        db.OnSqlite && db.Database.CurrentTransaction is null
             ? await SqliteRows.PrepareAsync(db, committee, TextRules.Identifier(stage), ct)
             : new QueriedRows(CoverageReport.Plans(db, committee, stage).GetAsyncEnumerator(ct));
 

@@ -31,7 +31,7 @@ public static class PlanSearch
     {
         var text = search.Trim();
         var inDocument = JsonEncodedText.Encode(text, DocumentEncoder).Value;
-        if (db.Database.IsSqlite())
+        if (db.OnSqlite)
         {
             var title = "*" + CaseInsensitiveGlob(text) + "*";
             var content = "*" + CaseInsensitiveGlob(inDocument) + "*";
