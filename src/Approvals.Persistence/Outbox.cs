@@ -14,7 +14,17 @@ public static class Outbox
     /// </summary>
     public static OutboxMessage Enqueue(this ApprovalsDbContext db, IPlanEvent planEvent)
     {
-        var message = new OutboxMessage
+        var message = Message(planEvent);
+        db.Outbox.Add(message);
+        return message;
+    }
+
+    /// <summary>
+    /// The outbox row of <paramref name="planEvent"/>, not added to any context: for a caller that writes it by hand in
+    /// the transaction of the change that caused it, and wakes the dispatcher after the commit itself.
+    /// </summary>
+    public static OutboxMessage Message(IPlanEvent planEvent) =>
+        new()
         {
             MessageId = planEvent.EventId,
             PlanId = planEvent.PlanId,
@@ -24,9 +34,6 @@ public static class Outbox
             NextAttemptUtc = planEvent.OccurredUtc,
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id.Length: <= OutboxMessage.TraceParentMaxLength } current ? current.Id : null,
         };
-        db.Outbox.Add(message);
-        return message;
-    }
 
     /// <summary>Reads an outbox row back into its event.</summary>
     public static IPlanEvent Deserialize(OutboxMessage message)

@@ -159,6 +159,21 @@ public sealed class Plan
         FlaggedGoals = row.FlaggedGoals,
     };
 
+    /// <summary>
+    /// Gives a plan restored from its row (<see cref="Restore"/>) its stored content document, read by hand as well,
+    /// for a caller that keeps the plan out of the database mapping's tracking; the mapping's own load joins them
+    /// itself. Nothing is checked: the document was written by this class.
+    /// </summary>
+    public void RestoreContent(PlanContent content)
+    {
+        if (Document is not null)
+        {
+            throw new InvalidOperationException($"Plan {Id} already has its content document.");
+        }
+
+        Document = PlanContentDocument.Restore(Id, content);
+    }
+
     /// <summary>Replaces title and content, written by <paramref name="editorId"/>. The caller has checked that the stage allows editing.</summary>
     public void Edit(string editorId, string title, PlanContent content, bool stageIsEditable, DateTime nowUtc)
     {

@@ -9,6 +9,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Approvals.Web.Persistence;
 
+/// <summary>A row for <see cref="ChangeWriter.TryWriteAsync"/>: a new entity, or a changed one with <see cref="Read"/> its copy as read.</summary>
+public readonly record struct RowChange(object Entity, object? Read = null);
+
 /// <summary>
 /// Saves a context's pending changes by statements of its own when they have a plain shape: rows changed in their own
 /// columns (each UPDATE checks the key and the concurrency tokens read, as SaveChanges does) and new rows, whose key the
@@ -21,6 +24,11 @@ namespace Approvals.Web.Persistence;
 /// referring to another new row, owned or complex parts, a token that was null) are left to SaveChanges:
 /// <see cref="TrySaveAsync"/> then writes nothing and returns false. Values are bound through each property's type
 /// mapping, so they are stored exactly as SaveChanges stores them.
+/// </para>
+/// <para>
+/// <see cref="TryWriteAsync"/> writes rows of the same shapes from entities EF Core does not track, for a caller that
+/// keeps a copy of each changed entity as it was read: the change tracker's work (attaching, detecting, accepting) is
+/// then not done at all.
 /// </para>
 /// </summary>
 public static class ChangeWriter
@@ -79,6 +87,7 @@ public static class ChangeWriter
             {
                 if (Shapes[entry.Metadata]!.Update(connection, entry) is not { } update)
                 {
+                    Dispose(statements);
                     return false;
                 }
 
@@ -89,12 +98,100 @@ public static class ChangeWriter
             {
                 if (Shapes[entry.Metadata]!.Insert(connection, entry) is not { } insert)
                 {
+                    Dispose(statements);
                     return false;
                 }
 
                 statements.Add(insert);
             }
+        }
+        catch
+        {
+            Dispose(statements);
+            throw;
+        }
 
+        await WriteAsync(db, connection, statements, cancellationToken);
+        db.ChangeTracker.AcceptAllChanges();
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <see cref="TryWriteAsync"/> writes rows of every one of <paramref name="types"/> (the same shapes as
+    /// <see cref="TrySaveAsync"/>, and every property a CLR member it can read), so a caller can choose to keep its
+    /// entities out of the change tracker before it reads them.
+    /// </summary>
+    public static bool WritesUntracked(DbContext db, params Type[] types) =>
+        types.All(type => db.Model.FindEntityType(type) is { } entityType
+            && Shapes.GetOrAdd(entityType, static (t, sql) => Shape.Of(t, sql), db.GetService<ISqlGenerationHelper>()) is { Untracked: true });
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> in one transaction of its own without the change tracker: each is a new entity
+    /// (inserted), or a changed one with a copy of it as it was read (<see cref="RowChange.Read"/>), whose columns that
+    /// differ from the copy's are updated, checked on the key and concurrency tokens of the copy, as SaveChanges checks
+    /// them. Only the changed columns are written, so a column another writer set in between without renewing the
+    /// token (the deadline sweep's <c>NextDeadlineUtc</c>) keeps its value unless this change sets it too. A number the
+    /// database gives a new row's key is set on the entity once the commit holds it. Failures are those of
+    /// <see cref="TrySaveAsync"/>, with nothing written. Returns false, having written nothing, for a type
+    /// <see cref="WritesUntracked"/> refuses.
+    /// </summary>
+    public static async Task<bool> TryWriteAsync(DbContext db, IReadOnlyList<RowChange> rows, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return false;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var shapes = new Shape[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (db.Model.FindEntityType(rows[i].Entity.GetType()) is not { } type
+                || Shapes.GetOrAdd(type, static (t, sql) => Shape.Of(t, sql), sql) is not { Untracked: true } shape)
+            {
+                return false;
+            }
+
+            shapes[i] = shape;
+        }
+
+        var statements = new List<Statement>(rows.Count);
+        try
+        {
+            // Changed rows first, as in TrySaveAsync.
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Read is { } read && shapes[i].Update(connection, read, rows[i].Entity) is { } update)
+                {
+                    statements.Add(update);
+                }
+            }
+
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Read is null)
+                {
+                    statements.Add(shapes[i].Insert(connection, rows[i].Entity));
+                }
+            }
+        }
+        catch
+        {
+            Dispose(statements);
+            throw;
+        }
+
+        await WriteAsync(db, connection, statements, cancellationToken);
+        return true;
+    }
+
+    // Prepares the statements, then runs them in one transaction (whose BEGIN takes the write gate's turn) and commits;
+    // accepts them (sets the keys the database numbered) once the commit holds them. Disposes them either way.
+    private static async Task WriteAsync(DbContext db, DbConnection connection, List<Statement> statements, CancellationToken cancellationToken)
+    {
+        try
+        {
             if (connection is SqliteConnection { State: System.Data.ConnectionState.Open })
             {
                 // Compiled now, outside the write gate's turn.
@@ -128,9 +225,6 @@ public static class ChangeWriter
             {
                 statement.Accept();
             }
-
-            db.ChangeTracker.AcceptAllChanges();
-            return true;
         }
         catch (DbException e)
         {
@@ -168,19 +262,19 @@ public static class ChangeWriter
         }
     }
 
-    private sealed class UpdateStatement(DbCommand command, EntityEntry entry) : Statement(command)
+    private sealed class UpdateStatement(DbCommand command, string entityName) : Statement(command)
     {
         public override async Task ExecuteAsync(CancellationToken cancellationToken)
         {
             if (await Command.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 throw new DbUpdateConcurrencyException(
-                    $"The {entry.Metadata.DisplayName()} was changed or deleted since it was read; nothing was saved.");
+                    $"The {entityName} was changed or deleted since it was read; nothing was saved.");
             }
         }
     }
 
-    private sealed class InsertStatement(DbCommand command, EntityEntry entry, IProperty? generatedKey) : Statement(command)
+    private sealed class InsertStatement(DbCommand command, IProperty? generatedKey, Action<object?> setKey) : Statement(command)
     {
         private object? _key;
 
@@ -201,7 +295,7 @@ public static class ChangeWriter
         {
             if (generatedKey is not null)
             {
-                entry.Property(generatedKey.Name).CurrentValue = _key;
+                setKey(_key);
             }
         }
     }
@@ -213,6 +307,8 @@ public static class ChangeWriter
         private readonly ISqlGenerationHelper _sql;
         private readonly string _table;
         private readonly StoreObjectIdentifier _tableId;
+        private readonly string _name;
+        private readonly IProperty[] _properties;
         private readonly IProperty[] _key;
         private readonly IProperty[] _tokens;
         private readonly IProperty? _generatedKey;
@@ -224,14 +320,22 @@ public static class ChangeWriter
             _sql = sql;
             _tableId = table;
             _table = sql.DelimitIdentifier(table.Name, table.Schema);
+            _name = type.DisplayName();
+            _properties = [.. type.GetProperties()];
             _key = key;
             _generatedKey = generatedKey;
-            _tokens = type.GetProperties().Where(p => p.IsConcurrencyToken && !p.IsPrimaryKey()).ToArray();
-            _inserted = type.GetProperties().Where(p => p != generatedKey).ToArray();
+            _tokens = _properties.Where(p => p.IsConcurrencyToken && !p.IsPrimaryKey()).ToArray();
+            _inserted = _properties.Where(p => p != generatedKey).ToArray();
             _insertSql = $"INSERT INTO {_table} ({string.Join(", ", _inserted.Select(Column))}) " +
                          $"VALUES ({string.Join(", ", _inserted.Select((_, i) => "@p" + i))})" +
                          (generatedKey is null ? "" : $" RETURNING {Column(generatedKey)}");
+            // Written without the change tracker only when every value is a CLR member's (no shadow property to keep
+            // elsewhere) and a numbered key can be set back on the entity.
+            Untracked = _properties.All(p => !p.IsShadowProperty()) && (generatedKey is null || generatedKey.PropertyInfo?.SetMethod is not null);
         }
+
+        /// <summary>Whether <see cref="TryWriteAsync"/> may write this type's rows from the entities alone.</summary>
+        public bool Untracked { get; }
 
         public static Shape? Of(IEntityType type, ISqlGenerationHelper sql)
         {
@@ -264,14 +368,23 @@ public static class ChangeWriter
                 return null;
             }
 
+            return Insert(connection, p => entry.Property(p.Name).CurrentValue, value => entry.Property(_generatedKey!.Name).CurrentValue = value);
+        }
+
+        /// <summary>The INSERT of a new entity's row, not tracked: every value read from the entity's own members.</summary>
+        public Statement Insert(DbConnection connection, object entity) =>
+            Insert(connection, p => p.GetGetter().GetClrValueUsingContainingEntity(entity), value => _generatedKey!.PropertyInfo!.SetValue(entity, value));
+
+        private InsertStatement Insert(DbConnection connection, Func<IProperty, object?> value, Action<object?> setKey)
+        {
             var command = connection.CreateCommand();
             command.CommandText = _insertSql;
             for (var i = 0; i < _inserted.Length; i++)
             {
-                command.Parameters.Add(Parameter(command, _inserted[i], "@p" + i, entry.Property(_inserted[i].Name).CurrentValue));
+                command.Parameters.Add(Parameter(command, _inserted[i], "@p" + i, value(_inserted[i])));
             }
 
-            return new InsertStatement(command, entry, _generatedKey);
+            return new InsertStatement(command, _generatedKey, setKey);
         }
 
         /// <summary>The UPDATE of the entry's modified columns, checked on its key and tokens as read; null if a key changed or a token read was null.</summary>
@@ -283,6 +396,36 @@ public static class ChangeWriter
                 return null;
             }
 
+            return Update(connection, modified, p => entry.Property(p.Name).CurrentValue, p => entry.Property(p.Name).OriginalValue);
+        }
+
+        /// <summary>
+        /// The UPDATE of the columns in which <paramref name="entity"/> differs from <paramref name="read"/>, its copy as
+        /// read (compared as the change tracker compares them, by each property's value comparer), checked on the
+        /// copy's key and tokens; null when nothing differs. A changed key or a null token read throws: the caller's
+        /// rows are then not ones this writer may write.
+        /// </summary>
+        public Statement? Update(DbConnection connection, object read, object entity)
+        {
+            var modified = _properties
+                .Where(p => !p.GetValueComparer().Equals(p.GetGetter().GetClrValueUsingContainingEntity(read), p.GetGetter().GetClrValueUsingContainingEntity(entity)))
+                .ToArray();
+            if (modified.Length == 0)
+            {
+                return null;
+            }
+
+            if (modified.Any(p => p.IsKey()))
+            {
+                throw new InvalidOperationException($"The key of a {_name} changed; a changed key is SaveChanges' to write.");
+            }
+
+            return Update(connection, modified, p => p.GetGetter().GetClrValueUsingContainingEntity(entity), p => p.GetGetter().GetClrValueUsingContainingEntity(read))
+                ?? throw new InvalidOperationException($"A {_name} read with a null concurrency token cannot be written past SaveChanges.");
+        }
+
+        private UpdateStatement? Update(DbConnection connection, IProperty[] modified, Func<IProperty, object?> current, Func<IProperty, object?> original)
+        {
             var command = connection.CreateCommand();
             var signature = string.Join(",", modified.Select(p => p.GetIndex()));
             command.CommandText = _updates.GetOrAdd(signature, _ =>
@@ -290,17 +433,17 @@ public static class ChangeWriter
                 $"WHERE {string.Join(" AND ", _key.Select((p, i) => $"{Column(p)} = @k{i}").Concat(_tokens.Select((p, i) => $"{Column(p)} = @t{i}")))}");
             for (var i = 0; i < modified.Length; i++)
             {
-                command.Parameters.Add(Parameter(command, modified[i], "@s" + i, entry.Property(modified[i].Name).CurrentValue));
+                command.Parameters.Add(Parameter(command, modified[i], "@s" + i, current(modified[i])));
             }
 
             for (var i = 0; i < _key.Length; i++)
             {
-                command.Parameters.Add(Parameter(command, _key[i], "@k" + i, entry.Property(_key[i].Name).OriginalValue));
+                command.Parameters.Add(Parameter(command, _key[i], "@k" + i, original(_key[i])));
             }
 
             for (var i = 0; i < _tokens.Length; i++)
             {
-                if (entry.Property(_tokens[i].Name).OriginalValue is not { } token)
+                if (original(_tokens[i]) is not { } token)
                 {
                     command.Dispose();
                     return null;
@@ -309,7 +452,7 @@ public static class ChangeWriter
                 command.Parameters.Add(Parameter(command, _tokens[i], "@t" + i, token));
             }
 
-            return new UpdateStatement(command, entry);
+            return new UpdateStatement(command, _name);
         }
 
         private string Column(IProperty property) => _sql.DelimitIdentifier(property.GetColumnName(_tableId)!);

@@ -29,6 +29,16 @@ public static class PlanRows
         reads.ReadAsync(db, Sql, reader => reader.Read() ? Plan.Restore(From(reader)) : null, ct, ("@id", id));
 
     /// <summary>
+    /// The plan, not tracked and without its content document, and a second copy of it as read, or null when there is
+    /// none: for a write past the change tracker (<see cref="ChangeWriter.TryWriteAsync"/>), which compares the two to
+    /// find the columns changed and checks the copy's concurrency token, as a save of the tracked plan would.
+    /// </summary>
+    public static async Task<(Plan Plan, Plan Read)?> ReadUntrackedAsync(ApprovalsDbContext db, PreparedReads reads, Guid id, CancellationToken ct) =>
+        await reads.ReadAsync(db, Sql, reader => reader.Read() ? From(reader) : null, ct, ("@id", id)) is { } row
+            ? (Plan.Restore(row), Plan.Restore(row))
+            : null;
+
+    /// <summary>
     /// The plan, tracked by <paramref name="db"/> as if EF Core had read it (unchanged, its stored values the original
     /// ones, so a save writes what changed and checks the concurrency token read), without its content document.
     /// </summary>
@@ -63,13 +73,27 @@ public static class PlanRows
             db.Attach(plan);
         }
 
-        var content = await reads.ReadAsync(db, ContentSql, reader => reader.Read() ? StoredColumns.Content(reader.GetString(0)) : null, ct, ("@id", plan.Id));
-        if (content is not null)
+        if (await ReadContentAsync(db, reads, plan, ct) is { } content)
         {
             // Tracked as read, and joined to the plan by EF Core's fix-up of the key it shares with it.
             db.Attach(PlanContentDocument.Restore(plan.Id, content));
         }
     }
+
+    /// <summary>
+    /// Loads the content document of a plan that is not tracked (<see cref="ReadUntrackedAsync"/>) and stays so, by the
+    /// same statement; nothing when it has it. A plan whose document is missing stays without it.
+    /// </summary>
+    public static async Task LoadContentUntrackedAsync(ApprovalsDbContext db, PreparedReads reads, Plan plan, CancellationToken ct)
+    {
+        if (!plan.ContentLoaded && await ReadContentAsync(db, reads, plan, ct) is { } content)
+        {
+            plan.RestoreContent(content);
+        }
+    }
+
+    private static Task<PlanContent?> ReadContentAsync(ApprovalsDbContext db, PreparedReads reads, Plan plan, CancellationToken ct) =>
+        reads.ReadAsync(db, ContentSql, reader => reader.Read() ? StoredColumns.Content(reader.GetString(0)) : null, ct, ("@id", plan.Id));
 
     private static PlanRow From(DbDataReader reader) => new(
         Id: reader.GetFieldValue<Guid>(0),

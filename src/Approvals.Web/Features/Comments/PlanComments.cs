@@ -132,14 +132,16 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
     /// The plan and what its guards need: its open comments when a guard or a return reads them
     /// (<see cref="WorkflowRuntime.ReadsOpenComments"/>), and its content document when the plan was read without it
     /// and taking <paramref name="action"/> (null: listing the actions) may read it (<see cref="WorkflowRuntime.ReadsContent"/>).
+    /// The document is tracked with the plan, unless <paramref name="tracked"/> is false: the plan is then kept out of
+    /// the change tracker (<see cref="PlanRows.ReadUntrackedAsync"/>) and so is its document.
     /// </summary>
     public static async Task<GuardContext> GuardContextAsync(
-        ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct)
+        ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct, bool tracked = true)
     {
         var context = new GuardContext(plan, workflows.ReadsOpenComments(plan, action) ? await OpenAsync(db, reads, plan.Id, ct) : null);
         if (!plan.ContentLoaded && workflows.ReadsContent(context, action))
         {
-            await PlanRows.LoadContentAsync(db, reads, plan, ct);
+            await (tracked ? PlanRows.LoadContentAsync(db, reads, plan, ct) : PlanRows.LoadContentUntrackedAsync(db, reads, plan, ct));
         }
 
         return context;
