@@ -160,11 +160,7 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         });
         var (written, writerJournalId, tracked, plan) = await app.WithDb(async db =>
         {
-            var (plan, read) = (await PlanRows.ReadUntrackedAsync(db, Reads, byWriter, CancellationToken.None))!.Value;
-            await PlanRows.LoadContentUntrackedAsync(db, Reads, plan, CancellationToken.None);
-            var result = Submit(plan);
-            var done = await ChangeWriter.TryWriteAsync(
-                db, [new(plan, read), new(result.Journal), new(result.FrozenRevision!), new(Outbox.Message(result.Event))], CancellationToken.None);
+            var (done, result, plan) = await SubmitUntracked(db, byWriter);
             return (done, result.Journal.Id, db.ChangeTracker.Entries().Count(), plan);
         });
 
@@ -195,16 +191,10 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
     {
         var id = await NewPlan();
 
-        await app.WithDb(async db =>
-        {
-            var (plan, read) = (await PlanRows.ReadUntrackedAsync(db, Reads, id, CancellationToken.None))!.Value;
-            await PlanRows.LoadContentUntrackedAsync(db, Reads, plan, CancellationToken.None);
-            var result = Submit(plan);
-            // Written in between without renewing the token, as the deadline sweep writes NextDeadlineUtc: a column
-            // the submit does not change must keep it, so only the changed columns may be written.
-            await app.WithDb(other => other.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.WarningCount, 77)));
-            return await ChangeWriter.TryWriteAsync(db, [new(plan, read), new(result.Journal), new(result.FrozenRevision!), new(Outbox.Message(result.Event))], CancellationToken.None);
-        });
+        // Written in between without renewing the token, as the deadline sweep writes NextDeadlineUtc: a column the
+        // submit does not change must keep it, so only the changed columns may be written.
+        await app.WithDb(db => SubmitUntracked(db, id, () =>
+            app.WithDb(other => other.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.WarningCount, 77)))));
 
         var stored = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == id));
         Assert.Equal(77, stored.WarningCount);
@@ -217,15 +207,9 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
     {
         var id = await NewPlan();
 
-        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => app.WithDb(async db =>
-        {
-            var (plan, read) = (await PlanRows.ReadUntrackedAsync(db, Reads, id, CancellationToken.None))!.Value;
-            await PlanRows.LoadContentUntrackedAsync(db, Reads, plan, CancellationToken.None);
-            var result = Submit(plan);
-            await app.WithDb(other => other.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Title, "Den andens titel").SetProperty(p => p.ConcurrencyToken, Guid.NewGuid())));
-            return await ChangeWriter.TryWriteAsync(db, [new(plan, read), new(result.Journal), new(result.FrozenRevision!), new(Outbox.Message(result.Event))], CancellationToken.None);
-        }));
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => app.WithDb(db => SubmitUntracked(db, id, () =>
+            app.WithDb(other => other.Plans.Where(p => p.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Title, "Den andens titel").SetProperty(p => p.ConcurrencyToken, Guid.NewGuid()))))));
 
         var stored = await app.WithDb(db => db.Plans.AsNoTracking().SingleAsync(p => p.Id == id));
         Assert.Equal("Den andens titel", stored.Title);
@@ -247,6 +231,22 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
 
     private TransitionResult Submit(Plan plan) =>
         app.Services.GetRequiredService<WorkflowRuntime>().Take(new GuardContext(plan, []), Secretary, "submit", null, At);
+
+    /// <summary>Submits the plan as PlanTransitions does, read and written past the change tracker; <paramref name="between"/> runs before the write.</summary>
+    private async Task<(bool Written, TransitionResult Result, Plan Plan)> SubmitUntracked(ApprovalsDbContext db, Guid id, Func<Task>? between = null)
+    {
+        var (plan, read) = (await PlanRows.ReadUntrackedAsync(db, Reads, id, CancellationToken.None))!.Value;
+        await PlanRows.LoadContentUntrackedAsync(db, Reads, plan, CancellationToken.None);
+        var result = Submit(plan);
+        if (between is not null)
+        {
+            await between();
+        }
+
+        var written = await ChangeWriter.TryWriteAsync(
+            db, [new(plan, read), new(result.Journal), new(result.FrozenRevision!), new(Outbox.Message(result.Event))], CancellationToken.None);
+        return (written, result, plan);
+    }
 
     /// <summary>The same change on a plan: its title and content edited, a journal entry and an outbox row added.</summary>
     /// <param name="content">The new content; by default the plan's own with its objective renamed.</param>
