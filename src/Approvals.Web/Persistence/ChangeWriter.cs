@@ -121,9 +121,12 @@ public static class ChangeWriter
     /// <see cref="TrySaveAsync"/>, and every property a CLR member it can read), so a caller can choose to keep its
     /// entities out of the change tracker before it reads them.
     /// </summary>
-    public static bool WritesUntracked(DbContext db, params Type[] types) =>
-        types.All(type => db.Model.FindEntityType(type) is { } entityType
-            && Shapes.GetOrAdd(entityType, static (t, sql) => Shape.Of(t, sql), db.GetService<ISqlGenerationHelper>()) is { Untracked: true });
+    public static bool WritesUntracked(DbContext db, params Type[] types)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        return types.All(type => db.Model.FindEntityType(type) is { } entityType
+            && Shapes.GetOrAdd(entityType, static (t, sql) => Shape.Of(t, sql), sql) is { Untracked: true });
+    }
 
     /// <summary>
     /// Writes <paramref name="rows"/> in one transaction of its own without the change tracker: each is a new entity
