@@ -276,15 +276,14 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
     };
 
-    // A placeholder indicator by default; the submits need none, but the plan's flags are then part of what is compared.
-    private async Task<Guid> NewPlan(string indicator = "??????")
+    private async Task<Guid> NewPlan()
     {
         var client = await app.ClientFor(Users.Secretary(Committee.Oeu));
         var body = new
         {
             committee = "ØU",
             title = "Skrevet i hånden",
-            objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = "Et mål", indicators = new[] { new { text = indicator } }, activities = new[] { new { text = "Aktivitet" } } } } } },
+            objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = "Et mål", indicators = new[] { new { text = "??????" } }, activities = new[] { new { text = "Aktivitet" } } } } } },
         };
         return (await (await client.PostAsJsonAsync("/api/plans", body)).ReadOk<PlanResponse>()).Id;
     }
