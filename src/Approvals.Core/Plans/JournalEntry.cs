@@ -64,7 +64,25 @@ public sealed class PlanRevision
 
     public string Title { get; private set; } = "";
 
-    public PlanContent Content { get; private set; } = PlanContent.Empty;
+    // Null only in a revision frozen from a plan read without its content document (see Freeze).
+    private PlanContent? _content = PlanContent.Empty;
+
+    /// <summary>
+    /// The document as submitted. A revision frozen from a plan read without its document throws
+    /// <see cref="PlanContentNotLoadedException"/> here: its writer copies the stored document into it.
+    /// </summary>
+    public PlanContent Content
+    {
+        get => _content ?? throw new PlanContentNotLoadedException(PlanId);
+        private set => _content = value;
+    }
+
+    /// <summary>
+    /// False for a revision frozen from a plan read without its document: the stored document is the plan's content
+    /// as submitted (nothing changes it while the plan is in draft but an edit, which replaces the plan's concurrency
+    /// token), so its writer copies that into the revision's row in the same statement, checked on the plan's token.
+    /// </summary>
+    public bool ContentLoaded => _content is not null;
 
     public string SubmittedBy { get; private set; } = "";
 
@@ -75,7 +93,7 @@ public sealed class PlanRevision
         PlanId = plan.Id,
         Number = plan.Revision,
         Title = plan.Title,
-        Content = plan.Content,
+        _content = plan.ContentLoaded ? plan.Content : null,
         SubmittedBy = submittedBy,
         SubmittedUtc = nowUtc,
     };

@@ -189,7 +189,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
     /// it, or to find the goal of an earlier round's comment. A caller that read the plan without its content document
     /// loads it when this says so, and only then. An action the stage does not have reads nothing (it is refused first).
     /// </summary>
-    public bool ReadsContent(GuardContext context, string? action)
+    /// <param name="copiesStoredContent">
+    /// The caller writes a submit's frozen revision by copying the stored document (see <see cref="PlanRevision.ContentLoaded"/>):
+    /// a submit then reads the content only where a guard does.
+    /// </param>
+    public bool ReadsContent(GuardContext context, string? action, bool copiesStoredContent = false)
     {
         var plan = context.Plan;
         var definition = DefinitionOf(plan);
@@ -201,7 +205,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
             }
 
             var kind = definition.KindOf(plan.Stage, transition.To);
-            if (action is not null && (kind == TransitionKind.Submit
+            if (action is not null && ((kind == TransitionKind.Submit && !copiesStoredContent)
                 || (kind == TransitionKind.Return && context.OpenComments?.Any(c => !c.Anchor.IsWholePlan) == true)))
             {
                 return true;

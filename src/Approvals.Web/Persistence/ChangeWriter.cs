@@ -9,8 +9,19 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Approvals.Web.Persistence;
 
-/// <summary>A row for <see cref="ChangeWriter.TryWriteAsync"/>: a new entity, or a changed one with <see cref="Read"/> its copy as read.</summary>
-public readonly record struct RowChange(object Entity, object? Read = null);
+/// <summary>
+/// A row for <see cref="ChangeWriter.TryWriteAsync"/>: a new entity, or a changed one with <see cref="Read"/> its copy as
+/// read. A new row's <see cref="Copy"/> names a column whose value the INSERT copies from a stored row.
+/// </summary>
+public readonly record struct RowChange(object Entity, object? Read = null, ColumnCopy? Copy = null);
+
+/// <summary>
+/// A new row's <see cref="Property"/> copied, by its INSERT, from <see cref="SourceProperty"/> of the stored
+/// <see cref="Source"/> row whose primary key is the new row's <see cref="KeyProperty"/>: a large value the caller need
+/// not read in order to write it (a submit's frozen document). The entity's own value of the property is not read. A
+/// missing source row leaves the column null, which a required column refuses, and nothing is written.
+/// </summary>
+public sealed record ColumnCopy(string Property, Type Source, string SourceProperty, string KeyProperty);
 
 /// <summary>
 /// Saves a context's pending changes by statements of its own when they have a plain shape: rows changed in their own
@@ -175,7 +186,7 @@ public static class ChangeWriter
             {
                 if (rows[i].Read is null)
                 {
-                    statements.Add(shapes[i].Insert(connection, rows[i].Entity));
+                    statements.Add(shapes[i].Insert(connection, rows[i].Entity, rows[i].Copy is { } copy ? Copied(db, copy) : null));
                 }
             }
         }
@@ -188,6 +199,25 @@ public static class ChangeWriter
         await WriteAsync(db, connection, statements, cancellationToken);
         return true;
     }
+
+    // The copy's subquery, its {0} the new row's key value, or an exception naming what is wrong.
+    private static CopiedColumn Copied(DbContext db, ColumnCopy copy)
+    {
+        var source = db.Model.FindEntityType(copy.Source) ?? throw new InvalidOperationException($"{copy.Source.Name} is not mapped.");
+        var table = StoreObjectIdentifier.Table(source.GetTableName()!, source.GetSchema());
+        var column = source.FindProperty(copy.SourceProperty)?.GetColumnName(table)
+            ?? throw new InvalidOperationException($"{copy.Source.Name} has no column for {copy.SourceProperty}.");
+        if (source.FindPrimaryKey() is not { Properties: [var key] })
+        {
+            throw new InvalidOperationException($"{copy.Source.Name} is not keyed by one column.");
+        }
+
+        var sql = db.GetService<ISqlGenerationHelper>();
+        return new CopiedColumn(copy.Property, copy.KeyProperty,
+            $"SELECT {sql.DelimitIdentifier(column)} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {sql.DelimitIdentifier(key.GetColumnName(table)!)} = {{0}}");
+    }
+
+    private sealed record CopiedColumn(string Property, string KeyProperty, string Sql);
 
     // Prepares the statements, then runs them in one transaction (whose BEGIN takes the write gate's turn) and commits;
     // accepts them (sets the keys the database numbered) once the commit holds them. Disposes them either way.
@@ -307,6 +337,7 @@ public static class ChangeWriter
     private sealed class Shape
     {
         private readonly ConcurrentDictionary<string, string> _updates = new();
+        private readonly ConcurrentDictionary<CopiedColumn, string> _copyInserts = new();
         private readonly ISqlGenerationHelper _sql;
         private readonly string _table;
         private readonly StoreObjectIdentifier _tableId;
@@ -374,21 +405,50 @@ public static class ChangeWriter
             return Insert(connection, p => entry.Property(p.Name).CurrentValue, value => entry.Property(_generatedKey!.Name).CurrentValue = value);
         }
 
-        /// <summary>The INSERT of a new entity's row, not tracked: every value read from the entity's own members.</summary>
-        public Statement Insert(DbConnection connection, object entity) =>
-            Insert(connection, p => p.GetGetter().GetClrValueUsingContainingEntity(entity), value => _generatedKey!.PropertyInfo!.SetValue(entity, value));
+        /// <summary>
+        /// The INSERT of a new entity's row, not tracked: every value read from the entity's own members, but the
+        /// <paramref name="copied"/> property's, which its subquery copies.
+        /// </summary>
+        public Statement Insert(DbConnection connection, object entity, CopiedColumn? copied = null) =>
+            Insert(connection, p => p.GetGetter().GetClrValueUsingContainingEntity(entity), value => _generatedKey!.PropertyInfo!.SetValue(entity, value), copied);
 
-        private InsertStatement Insert(DbConnection connection, Func<IProperty, object?> value, Action<object?> setKey)
+        private InsertStatement Insert(DbConnection connection, Func<IProperty, object?> value, Action<object?> setKey, CopiedColumn? copied = null)
         {
             var command = connection.CreateCommand();
-            command.CommandText = _insertSql;
+            var copiedAt = -1;
+            if (copied is { } copy)
+            {
+                copiedAt = Array.FindIndex(_inserted, p => p.Name == copy.Property);
+                var keyAt = Array.FindIndex(_inserted, p => p.Name == copy.KeyProperty);
+                if (copiedAt < 0 || keyAt < 0 || copiedAt == keyAt)
+                {
+                    command.Dispose();
+                    throw new InvalidOperationException($"A {_name}'s {copy.Property} cannot be copied by its {copy.KeyProperty}: both must be columns it inserts, and differ.");
+                }
+
+                command.CommandText = _copyInserts.GetOrAdd(copy, static (c, state) => state.Shape.InsertCopying(state.CopiedAt, string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture, c.Sql, "@p" + state.KeyAt)), (Shape: this, CopiedAt: copiedAt, KeyAt: keyAt));
+            }
+            else
+            {
+                command.CommandText = _insertSql;
+            }
+
             for (var i = 0; i < _inserted.Length; i++)
             {
-                command.Parameters.Add(Parameter(command, _inserted[i], "@p" + i, value(_inserted[i])));
+                if (i != copiedAt)
+                {
+                    command.Parameters.Add(Parameter(command, _inserted[i], "@p" + i, value(_inserted[i])));
+                }
             }
 
             return new InsertStatement(command, _generatedKey, setKey);
         }
+
+        private string InsertCopying(int copiedAt, string subquery) =>
+            $"INSERT INTO {_table} ({string.Join(", ", _inserted.Select(Column))}) " +
+            $"VALUES ({string.Join(", ", _inserted.Select((_, i) => i == copiedAt ? $"({subquery})" : "@p" + i))})" +
+            (_generatedKey is null ? "" : $" RETURNING {Column(_generatedKey)}");
 
         /// <summary>The UPDATE of the entry's modified columns, checked on its key and tokens as read; null if a key changed or a token read was null.</summary>
         public Statement? Update(DbConnection connection, EntityEntry entry)

@@ -6,7 +6,9 @@ using Approvals.Core.Workflow;
 using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Plans;
+using Approvals.Web.Features.Review;
 using Approvals.Web.Persistence;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -161,6 +163,7 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         var (written, writerJournalId, tracked, plan) = await app.WithDb(async db =>
         {
             var (done, result, plan) = await SubmitUntracked(db, byWriter);
+            Assert.False(result.FrozenRevision!.ContentLoaded, "the revision was frozen from a document read, not copied");
             return (done, result.Journal.Id, db.ChangeTracker.Entries().Count(), plan);
         });
 
@@ -220,6 +223,65 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
     }
 
     [Fact]
+    public async Task A_submit_freezes_the_stored_document_without_reading_it()
+    {
+        var id = await NewPlan();
+
+        TransitionOutcome outcome;
+        bool? revisionLoaded;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            var read = await services.GetRequiredService<ApprovalsDbContext>().Plans.AsNoTracking().SingleAsync(p => p.Id == id);
+            var secretary = await services.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>()
+                .CreateAsync((await services.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(Users.Secretary(Committee.Oeu)))!);
+            outcome = await services.GetRequiredService<PlanTransitions>().TakeAsync(id, secretary, "submit", null, ETags.For(read), CancellationToken.None);
+            revisionLoaded = outcome.Result?.FrozenRevision?.ContentLoaded;
+        }
+
+        Assert.Equal(TransitionStatus.Taken, outcome.Status);
+        Assert.False(outcome.Plan!.ContentLoaded, "the submit read the plan's document");
+        Assert.False(revisionLoaded, "the revision was frozen from a document read");
+
+        // The revision holds the document exactly as stored, and reads as the plan's content.
+        var (document, frozen, plan, revision) = await app.WithDb(async db => (
+            await db.Database.SqlQuery<string>($"""SELECT "Content" AS "Value" FROM "PlanContents" WHERE "Id" = {id}""").SingleAsync(),
+            await db.Database.SqlQuery<string>($"""SELECT "Content" AS "Value" FROM "PlanRevisions" WHERE "PlanId" = {id}""").SingleAsync(),
+            await db.Plans.AsNoTracking().SingleAsync(p => p.Id == id),
+            await db.PlanRevisions.AsNoTracking().SingleAsync(r => r.PlanId == id)));
+        Assert.Equal(document, frozen);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(plan.Content), System.Text.Json.JsonSerializer.Serialize(revision.Content));
+        Assert.Equal(plan.Title, revision.Title);
+    }
+
+    [Fact]
+    public async Task A_submit_whose_stored_document_is_missing_writes_nothing()
+    {
+        var id = await NewPlan();
+        await app.WithDb(db => db.Database.ExecuteSqlAsync($"""DELETE FROM "PlanContents" WHERE "Id" = {id}"""));
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => app.WithDb(db => SubmitUntracked(db, id)));
+
+        var stored = await app.WithDb(db => db.Plans.AsNoTracking().Where(p => p.Id == id).Select(p => new { p.Stage, p.SubmittedBy }).SingleAsync());
+        Assert.Equal("draft", stored.Stage);
+        Assert.Null(stored.SubmittedBy);
+        Assert.Equal(0, await app.WithDb(db => db.Journal.CountAsync(j => j.PlanId == id && j.Action == "submit")));
+        Assert.Equal(0, await app.WithDb(db => db.PlanRevisions.CountAsync(r => r.PlanId == id)));
+        Assert.Equal(0, await app.WithDb(db => db.Outbox.CountAsync(m => m.PlanId == id)));
+    }
+
+    [Fact]
+    public void A_revision_frozen_without_the_document_refuses_to_answer_from_an_empty_one()
+    {
+        var plan = Plan.Restore(new PlanRow(
+            Guid.NewGuid(), Committee.Oeu.Code, "Uden dokument", Secretary.Id, "draft", "handleplan", 1, 1, null, [], [], Guid.NewGuid(), At, 0, At, null, null, At, 0, 0, 0, 0, []));
+        var revision = PlanRevision.Freeze(plan, Secretary.Id, At);
+
+        Assert.False(revision.ContentLoaded);
+        Assert.Throws<PlanContentNotLoadedException>(() => revision.Content);
+    }
+
+    [Fact]
     public async Task The_rows_of_a_transition_are_of_shapes_the_writer_writes_past_the_change_tracker()
     {
         // PlanTransitions keeps its rows out of the change tracker only when this holds; otherwise it saves as before.
@@ -232,11 +294,13 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
     private TransitionResult Submit(Plan plan) =>
         app.Services.GetRequiredService<WorkflowRuntime>().Take(new GuardContext(plan, []), Secretary, "submit", null, At);
 
-    /// <summary>Submits the plan as PlanTransitions does, read and written past the change tracker; <paramref name="between"/> runs before the write.</summary>
+    /// <summary>
+    /// Submits the plan as PlanTransitions does, read and written past the change tracker, its document not loaded but
+    /// copied into the revision; <paramref name="between"/> runs before the write.
+    /// </summary>
     private async Task<(bool Written, TransitionResult Result, Plan Plan)> SubmitUntracked(ApprovalsDbContext db, Guid id, Func<Task>? between = null)
     {
         var (plan, read) = (await PlanRows.ReadUntrackedAsync(db, Reads, id, CancellationToken.None))!.Value;
-        await PlanRows.LoadContentUntrackedAsync(db, Reads, plan, CancellationToken.None);
         var result = Submit(plan);
         if (between is not null)
         {
@@ -244,7 +308,9 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         }
 
         var written = await ChangeWriter.TryWriteAsync(
-            db, [new(plan, read), new(result.Journal), new(result.FrozenRevision!), new(Outbox.Message(result.Event))], CancellationToken.None);
+            db,
+            [new(plan, read), new(result.Journal), new(result.FrozenRevision!, Copy: result.FrozenRevision!.ContentLoaded ? null : PlanTransitions.StoredDocument), new(Outbox.Message(result.Event))],
+            CancellationToken.None);
         return (written, result, plan);
     }
 
@@ -283,7 +349,7 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         {
             committee = "ØU",
             title = "Skrevet i hånden",
-            objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = "Et mål", indicators = new[] { new { text = "??????" } }, activities = new[] { new { text = "Aktivitet" } } } } } },
+            objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = "Et mål", indicators = new[] { new { text = "Andelen skal stige" } }, activities = new[] { new { text = "Aktivitet" } } } } } },
         };
         return (await (await client.PostAsJsonAsync("/api/plans", body)).ReadOk<PlanResponse>()).Id;
     }

@@ -133,13 +133,14 @@ public sealed class PlanComments(ApprovalsDbContext db, WorkflowRuntime workflow
     /// (<see cref="WorkflowRuntime.ReadsOpenComments"/>), and its content document when the plan was read without it
     /// and taking <paramref name="action"/> (null: listing the actions) may read it (<see cref="WorkflowRuntime.ReadsContent"/>).
     /// The document is tracked with the plan, unless <paramref name="tracked"/> is false: the plan is then kept out of
-    /// the change tracker (<see cref="PlanRows.ReadUntrackedAsync"/>) and so is its document.
+    /// the change tracker (<see cref="PlanRows.ReadUntrackedAsync"/>) and so is its document; and its writer
+    /// (<see cref="PlanTransitions"/>) copies a submit's frozen document from the stored one, so a submit does not load it.
     /// </summary>
     public static async Task<GuardContext> GuardContextAsync(
         ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Plan plan, string? action, CancellationToken ct, bool tracked = true)
     {
         var context = new GuardContext(plan, workflows.ReadsOpenComments(plan, action) ? await OpenAsync(db, reads, plan.Id, ct) : null);
-        if (!plan.ContentLoaded && workflows.ReadsContent(context, action))
+        if (!plan.ContentLoaded && workflows.ReadsContent(context, action, copiesStoredContent: !tracked))
         {
             await (tracked ? PlanRows.LoadContentAsync(db, reads, plan, ct) : PlanRows.LoadContentUntrackedAsync(db, reads, plan, ct));
         }

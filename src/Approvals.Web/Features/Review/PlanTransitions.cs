@@ -55,13 +55,19 @@ public sealed class PlanTransitions(
 {
     private static readonly Type[] Written = [typeof(Plan), typeof(JournalEntry), typeof(PlanRevision), typeof(OutboxMessage)];
 
+    // A submit freezes the document as stored, copied by the revision's INSERT after the plan's UPDATE has checked the
+    // token read (an edit of the document renews it): the plan's document is not read, deserialised and written back.
+    internal static readonly ColumnCopy StoredDocument = new(
+        nameof(PlanRevision.Content), typeof(PlanContentDocument), nameof(PlanContentDocument.Content), nameof(PlanRevision.PlanId));
+
     /// <param name="ifMatch">The version the user acted on, as an ETag list (<see cref="ETags"/>); <c>*</c> names none and is refused.</param>
     public async Task<TransitionOutcome> TakeAsync(
         Guid planId, ClaimsPrincipal user, string action, string? comment, string? ifMatch, CancellationToken ct)
     {
         // One connection for the reads and the write (EF Core would open and close it for each). The plan is read
-        // without its content document, which only a submit, a guard the stored flag counts do not settle and a
-        // return's comments on goals need: the guard context loads it then. The row is read by a statement prepared
+        // without its content document, which only a guard the stored flag counts do not settle, a return's comments on
+        // goals and a submit saved by SaveChanges need: the guard context loads it then (past SaveChanges, a submit's
+        // revision copies the stored document, see StoredDocument). The row is read by a statement prepared
         // once (PlanRows), twice over from the one row: the copy as read gives the write the concurrency token to check
         // and tells it which columns changed. Nothing is tracked: attaching the plan, adding the new rows, detecting the
         // changes and accepting them were about 8 % of the app's CPU per transition. With the group commit on, which
@@ -167,7 +173,7 @@ public sealed class PlanTransitions(
     {
         var message = Outbox.Message(result.Event);
         RowChange[] rows = result.FrozenRevision is { } revision
-            ? [new(plan, read), new(result.Journal), new(revision), new(message)]
+            ? [new(plan, read), new(result.Journal), new(revision, Copy: revision.ContentLoaded ? null : StoredDocument), new(message)]
             : [new(plan, read), new(result.Journal), new(message)];
         if (!await ChangeWriter.TryWriteAsync(db, rows, ct))
         {
