@@ -147,9 +147,10 @@ public static class ChangeWriter
     /// token (the deadline sweep's <c>NextDeadlineUtc</c>) keeps its value unless this change sets it too. A number the
     /// database gives a new row's key is set on the entity once the commit holds it. Failures are those of
     /// <see cref="TrySaveAsync"/>, with nothing written. Returns false, having written nothing, for a type
-    /// <see cref="WritesUntracked"/> refuses.
+    /// <see cref="WritesUntracked"/> refuses. With <paramref name="kept"/> enabled (SQLite), the statements run on its
+    /// connection instead of the context's, which is then neither opened nor used.
     /// </summary>
-    public static async Task<bool> TryWriteAsync(DbContext db, IReadOnlyList<RowChange> rows, CancellationToken cancellationToken)
+    public static async Task<bool> TryWriteAsync(DbContext db, IReadOnlyList<RowChange> rows, CancellationToken cancellationToken, KeptWriter? kept = null)
     {
         if (db.Database.CurrentTransaction is not null)
         {
@@ -196,8 +197,63 @@ public static class ChangeWriter
             throw;
         }
 
-        await WriteAsync(db, connection, statements, cancellationToken);
+        if (kept is { Enabled: true })
+        {
+            await WriteKeptAsync(kept, statements, cancellationToken);
+        }
+        else
+        {
+            await WriteAsync(db, connection, statements, cancellationToken);
+        }
+
         return true;
+    }
+
+    // The statements' SQL and parameters run on the kept writer's commands (compiled once per SQL text), in its
+    // transaction under the write gate's turn; then accepted, as WriteAsync does. The context's commands that carried
+    // them are never executed, and disposed either way.
+    private static async Task WriteKeptAsync(KeptWriter kept, List<Statement> statements, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using (var activity = Features.Operations.ApprovalsTelemetry.StartDatabaseSave("sqlite", statements.Count))
+            {
+                try
+                {
+                    await kept.WriteAsync(async (commandFor, ct) =>
+                    {
+                        foreach (var statement in statements)
+                        {
+                            var command = commandFor(statement.Command.CommandText);
+                            foreach (DbParameter parameter in statement.Command.Parameters)
+                            {
+                                command.Parameters.Add(parameter);
+                            }
+
+                            await statement.ExecuteAsync(command, ct);
+                        }
+                    }, cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+                    throw;
+                }
+            }
+
+            foreach (var statement in statements)
+            {
+                statement.Accept();
+            }
+        }
+        catch (DbException e)
+        {
+            throw new DbUpdateException("The changes were not saved: " + e.Message, e);
+        }
+        finally
+        {
+            Dispose(statements);
+        }
     }
 
     // The copy's subquery, its {0} the new row's key value, or an exception naming what is wrong.
@@ -242,7 +298,7 @@ public static class ChangeWriter
                     foreach (var statement in statements)
                     {
                         statement.Command.Transaction = transaction.GetDbTransaction();
-                        await statement.ExecuteAsync(cancellationToken);
+                        await statement.ExecuteAsync(statement.Command, cancellationToken);
                     }
 
                     await transaction.CommitAsync(cancellationToken);
@@ -286,9 +342,10 @@ public static class ChangeWriter
 
     private abstract class Statement(DbCommand command)
     {
+        /// <summary>The statement's SQL and parameters; also the command it runs on, unless run on another (<see cref="KeptWriter"/>).</summary>
         public DbCommand Command { get; } = command;
 
-        public abstract Task ExecuteAsync(CancellationToken cancellationToken);
+        public abstract Task ExecuteAsync(DbCommand command, CancellationToken cancellationToken);
 
         public virtual void Accept()
         {
@@ -297,9 +354,9 @@ public static class ChangeWriter
 
     private sealed class UpdateStatement(DbCommand command, string entityName) : Statement(command)
     {
-        public override async Task ExecuteAsync(CancellationToken cancellationToken)
+        public override async Task ExecuteAsync(DbCommand command, CancellationToken cancellationToken)
         {
-            if (await Command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 throw new DbUpdateConcurrencyException(
                     $"The {entityName} was changed or deleted since it was read; nothing was saved.");
@@ -311,15 +368,15 @@ public static class ChangeWriter
     {
         private object? _key;
 
-        public override async Task ExecuteAsync(CancellationToken cancellationToken)
+        public override async Task ExecuteAsync(DbCommand command, CancellationToken cancellationToken)
         {
             if (generatedKey is null)
             {
-                await Command.ExecuteNonQueryAsync(cancellationToken);
+                await command.ExecuteNonQueryAsync(cancellationToken);
                 return;
             }
 
-            var key = await Command.ExecuteScalarAsync(cancellationToken);
+            var key = await command.ExecuteScalarAsync(cancellationToken);
             _key = Convert.ChangeType(key, generatedKey.ClrType, System.Globalization.CultureInfo.InvariantCulture);
         }
 

@@ -70,6 +70,8 @@ public static class PersistenceExtensions
 
         // Made by a factory, so the container disposes it and closes the connections it keeps.
         builder.Services.AddSingleton(_ => new PreparedReads(provider == DatabaseProvider.Sqlite ? connectionString : null));
+        builder.Services.AddSingleton(services => new KeptWriter(
+            provider == DatabaseProvider.Sqlite ? connectionString : null, pragmas?.ForWriters ?? "", services.GetRequiredService<WriteGate>()));
 
         builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>
         {
@@ -143,6 +145,9 @@ internal sealed class SqlitePragmas(int? autoCheckpointPages = null) : DbConnect
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
     private readonly string _statements = Statements + (autoCheckpointPages is { } pages ? $" PRAGMA wal_autocheckpoint={pages};" : "");
+
+    /// <summary>What every app connection that writes runs once opened: <see cref="Statements"/> and the checkpoint setting.</summary>
+    internal string ForWriters => _statements;
 
     private static readonly object Applied = new();
 

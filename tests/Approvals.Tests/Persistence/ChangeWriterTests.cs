@@ -271,6 +271,65 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
     }
 
     [Fact]
+    public async Task Transitions_on_sqlite_write_on_one_kept_connection_and_a_refused_one_keeps_it()
+    {
+        // PostgreSQL takes writers in parallel, each on its context's connection.
+        Assert.Equal(OnSqlite, Kept.Enabled);
+        var (first, second, stale) = (await NewPlan(), await NewPlan(), await NewPlan());
+        await app.WithDb(db => SubmitUntracked(db, first));
+        var opened = Kept.Opened;
+
+        // A plan changed since it was read is refused by its token, an error of the write, not of the connection.
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => app.WithDb(db => SubmitUntracked(db, stale, () =>
+            app.WithDb(other => other.Plans.Where(p => p.Id == stale).ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyToken, Guid.NewGuid()))))));
+        var (written, _, _) = await app.WithDb(db => SubmitUntracked(db, second));
+
+        Assert.True(written);
+        Assert.True(OnSqlite ? opened >= 1 : opened == 0, $"{opened} connections opened");
+        Assert.Equal(opened, Kept.Opened);
+        Assert.Equal(["administrative-review", "administrative-review", "draft"], await Stages(first, second, stale));
+    }
+
+    [Fact]
+    public async Task A_database_error_closes_the_kept_connection_with_nothing_written_and_the_next_write_opens_another()
+    {
+        var (broken, next) = (await NewPlan(), await NewPlan());
+        await app.WithDb(db => SubmitUntracked(db, next));
+        await app.WithDb(db => db.Database.ExecuteSqlAsync($"""DELETE FROM "PlanContents" WHERE "Id" = {broken}"""));
+        var opened = Kept.Opened;
+
+        // The revision's required document is missing: the database refuses the INSERT.
+        await Assert.ThrowsAsync<DbUpdateException>(() => app.WithDb(db => SubmitUntracked(db, broken)));
+        var again = await NewPlan();
+        var (written, _, _) = await app.WithDb(db => SubmitUntracked(db, again));
+
+        Assert.True(written);
+        Assert.Equal(OnSqlite ? opened + 1 : 0, Kept.Opened);
+        Assert.Equal(["draft", "administrative-review", "administrative-review"], await Stages(broken, next, again));
+        Assert.Equal(0, await app.WithDb(db => db.Journal.CountAsync(j => j.PlanId == broken && j.Action == "submit")));
+    }
+
+    [Fact]
+    public async Task A_write_on_the_kept_connection_waits_for_the_write_gates_turn()
+    {
+        var id = await NewPlan();
+        var gate = app.Services.GetRequiredService<WriteGate>();
+
+        Task<(bool Written, TransitionResult Result, Plan Plan)> submit;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            submit = app.WithDb(db => SubmitUntracked(db, id));
+            // On SQLite the write waits for the turn held here; PostgreSQL's gate is open, and its write goes ahead.
+            var finished = await Task.WhenAny(submit, Task.Delay(TimeSpan.FromMilliseconds(500))) == submit;
+            Assert.Equal(!OnSqlite, finished);
+            Assert.Equal([OnSqlite ? "draft" : "administrative-review"], await Stages(id));
+        }
+
+        Assert.True((await submit).Written);
+        Assert.Equal(["administrative-review"], await Stages(id));
+    }
+
+    [Fact]
     public void A_revision_frozen_without_the_document_refuses_to_answer_from_an_empty_one()
     {
         var plan = Plan.Restore(new PlanRow(
@@ -291,6 +350,10 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
 
     private PreparedReads Reads => app.Services.GetRequiredService<PreparedReads>();
 
+    private KeptWriter Kept => app.Services.GetRequiredService<KeptWriter>();
+
+    private bool OnSqlite => app.Database.Provider == "Sqlite";
+
     private TransitionResult Submit(Plan plan) =>
         app.Services.GetRequiredService<WorkflowRuntime>().Take(new GuardContext(plan, []), Secretary, "submit", null, At);
 
@@ -310,7 +373,8 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         var written = await ChangeWriter.TryWriteAsync(
             db,
             [new(plan, read), new(result.Journal), new(result.FrozenRevision!, Copy: result.FrozenRevision!.ContentLoaded ? null : PlanTransitions.StoredDocument), new(Outbox.Message(result.Event))],
-            CancellationToken.None);
+            CancellationToken.None,
+            Kept);
         return (written, result, plan);
     }
 
@@ -341,6 +405,12 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
         ClaimToken = Claim,
         TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
     };
+
+    private Task<List<string>> Stages(params Guid[] ids) => app.WithDb(async db =>
+    {
+        var stages = await db.Plans.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Stage }).ToListAsync();
+        return ids.Select(id => stages.Single(s => s.Id == id).Stage).ToList();
+    });
 
     private async Task<Guid> NewPlan()
     {

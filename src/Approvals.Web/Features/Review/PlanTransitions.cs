@@ -46,12 +46,13 @@ public sealed record TransitionOutcome(
 /// the plan page's buttons. The plan's stage change, its journal entry, a frozen revision (on submit) and the event
 /// for the outbox are written in one transaction, or not at all: by <see cref="ChangeWriter"/>'s statements, built
 /// before the write gate's turn, from the plan and the new rows kept out of EF Core's change tracker (the plan read
-/// twice from one row, the copy telling which columns changed); by SaveChanges when the group commit is on
+/// twice from one row, the copy telling which columns changed), and run on SQLite on the <see cref="KeptWriter"/>'s
+/// connection; by SaveChanges when the group commit is on
 /// (<see cref="GroupCommit"/>: in its own savepoint, answered after the commit), with the plan tracked.
 /// </summary>
 public sealed class PlanTransitions(
     ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves,
-    OutboxSignal outbox)
+    OutboxSignal outbox, KeptWriter kept)
 {
     private static readonly Type[] Written = [typeof(Plan), typeof(JournalEntry), typeof(PlanRevision), typeof(OutboxMessage)];
 
@@ -64,16 +65,21 @@ public sealed class PlanTransitions(
     public async Task<TransitionOutcome> TakeAsync(
         Guid planId, ClaimsPrincipal user, string action, string? comment, string? ifMatch, CancellationToken ct)
     {
-        // One connection for the reads and the write (EF Core would open and close it for each). The plan is read
-        // without its content document, which only a guard the stored flag counts do not settle, a return's comments on
+        // One connection for the reads and the write (EF Core would open and close it for each); none at all past the
+        // change tracker on SQLite, where the reads run on statements prepared once and the write on the kept writer's
+        // connection (KeptWriter), so the context's is never opened. The plan is read without its content document, which only a guard the stored flag counts do not settle, a return's comments on
         // goals and a submit saved by SaveChanges need: the guard context loads it then (past SaveChanges, a submit's
         // revision copies the stored document, see StoredDocument). The row is read by a statement prepared
         // once (PlanRows), twice over from the one row: the copy as read gives the write the concurrency token to check
         // and tells it which columns changed. Nothing is tracked: attaching the plan, adding the new rows, detecting the
         // changes and accepting them were about 8 % of the app's CPU per transition. With the group commit on, which
         // saves through SaveChanges, the plan is tracked as EF Core's own read would track it, and saved so.
-        await db.Database.OpenConnectionAsync(ct);
         var untracked = !saves.Enabled && db.Database.CurrentTransaction is null && ChangeWriter.WritesUntracked(db, Written);
+        if (!untracked || !kept.Enabled)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
         Plan? plan;
         Plan? read = null;
         if (untracked)
@@ -175,7 +181,7 @@ public sealed class PlanTransitions(
         RowChange[] rows = result.FrozenRevision is { } revision
             ? [new(plan, read), new(result.Journal), new(revision, Copy: revision.ContentLoaded ? null : StoredDocument), new(message)]
             : [new(plan, read), new(result.Journal), new(message)];
-        if (!await ChangeWriter.TryWriteAsync(db, rows, ct))
+        if (!await ChangeWriter.TryWriteAsync(db, rows, ct, kept))
         {
             throw new InvalidOperationException("The transition's rows were not written: the change writer refused them after WritesUntracked accepted them.");
         }
