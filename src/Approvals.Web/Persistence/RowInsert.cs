@@ -66,11 +66,31 @@ public sealed class RowInsert<TRow>
             return 0;
         }
 
-        var insert = For(db);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("A row insert runs in the caller's transaction; none is open.");
-        command.CommandText = insert._sql;
+        return await InsertAsync(db, sql =>
+        {
+            command.CommandText = sql;
+            return command;
+        }, rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> by the command <paramref name="commandFor"/> gives for the statement's SQL, set
+    /// up by the caller in its transaction (<see cref="KeptWriter"/>'s); <paramref name="db"/> only gives the model.
+    /// Returns the rows inserted.
+    /// </summary>
+    public static async Task<int> InsertAsync(
+        DbContext db, Func<string, System.Data.Common.DbCommand> commandFor, IReadOnlyCollection<TRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var insert = For(db);
+        var command = commandFor(insert._sql);
         var inserted = 0;
         foreach (var row in rows)
         {

@@ -1,4 +1,5 @@
 using Approvals.Persistence;
+using Approvals.Web.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -16,11 +17,13 @@ public static class GatedWriters
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        var connectionString = new SqliteConnectionStringBuilder(app.Database.ConnectionString) { ForeignKeys = true, DefaultTimeout = 60 }.ToString();
         services.AddSingleton(new WriteGate(serialise: true));
         services.AddSingleton<WriteGateInterceptor>();
+        services.AddSingleton(provider => new KeptWriter(connectionString, SqlitePragmas.Statements, provider.GetRequiredService<WriteGate>()));
         services.AddDbContextPool<ApprovalsDbContext>((provider, options) =>
         {
-            options.UseSqlite(new SqliteConnectionStringBuilder(app.Database.ConnectionString) { ForeignKeys = true, DefaultTimeout = 60 }.ToString());
+            options.UseSqlite(connectionString);
             provider.GetRequiredService<WriteGateInterceptor>().AddTo(options);
             options.AddInterceptors(interceptors);
         });

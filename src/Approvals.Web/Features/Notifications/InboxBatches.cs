@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.ExceptionServices;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
@@ -13,7 +14,8 @@ namespace Approvals.Web.Features.Notifications;
 /// share one transaction and one turn: the first to arrive writes every delivery waiting when its turn comes (up to
 /// <see cref="MaxBatch"/>), and whoever arrived meanwhile writes the next batch. Under load, half the gate's turns
 /// were deliveries of one event each, and every turn (its BEGIN, its COMMIT's write of the log's pages) kept every
-/// transition waiting. Where writers go in parallel (PostgreSQL) each delivery has its own transaction, as before.
+/// transition waiting. On SQLite the batches are written on the <see cref="KeptWriter"/>'s connection, their statements
+/// compiled once. Where writers go in parallel (PostgreSQL) each delivery has its own transaction, as before.
 /// <para>
 /// A delivery gets its answer once the COMMIT holding it has returned. Should a batch fail (another instance stored
 /// an event's entries in the meantime, and the unique (EventId, RecipientId) index refuses them; anything else), it
@@ -21,7 +23,7 @@ namespace Approvals.Web.Features.Notifications;
 /// fault fails, and its consumer's retry finds its entries stored.
 /// </para>
 /// </summary>
-public sealed class InboxBatches(WriteGate gate)
+public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
 {
     /// <summary>At most this many deliveries share a transaction; more wait for the next.</summary>
     public const int MaxBatch = 64;
@@ -101,21 +103,21 @@ public sealed class InboxBatches(WriteGate gate)
         try
         {
             var failed = false;
-            await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+            try
             {
-                // The turn first, then every delivery waiting by then: those that came while it was awaited too.
-                TakeBatch(batch);
-                try
+                bool[]? marked = null;
+                await InTransactionAsync(db, async commandFor =>
                 {
-                    var marked = await WriteRowsAsync(db, batch);
-                    await transaction.CommitAsync(CancellationToken.None);
-                    Record(batch, marked);
-                }
-                catch (Exception) when (batch.Count > 1)
-                {
-                    // Rolled back whole as the transaction is disposed.
-                    failed = true;
-                }
+                    // The turn first, then every delivery waiting by then: those that came while it was awaited too.
+                    TakeBatch(batch);
+                    marked = await WriteRowsAsync(db, commandFor, batch);
+                });
+                Record(batch, marked!);
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // Rolled back whole.
+                failed = true;
             }
 
             if (failed)
@@ -165,10 +167,9 @@ public sealed class InboxBatches(WriteGate gate)
     {
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            var marked = await WriteRowsAsync(db, [delivery]);
-            await transaction.CommitAsync(CancellationToken.None);
-            Record([delivery], marked);
+            bool[]? marked = null;
+            await InTransactionAsync(db, async commandFor => marked = await WriteRowsAsync(db, commandFor, [delivery]));
+            Record([delivery], marked!);
         }
         catch (Exception e)
         {
@@ -180,16 +181,50 @@ public sealed class InboxBatches(WriteGate gate)
     // UPDATE again for every event and tracked the rows afterwards for nothing. Written to completion once begun: they
     // are committed events' notifications, and a stop waits for the consumers in flight (see PlanEventConsumers).
     // Returns, for each delivery, whether its outbox row was unsent.
-    private static async Task<bool[]> WriteRowsAsync(ApprovalsDbContext db, List<Delivery> deliveries)
+    private static async Task<bool[]> WriteRowsAsync(ApprovalsDbContext db, Func<string, DbCommand> commandFor, List<Delivery> deliveries)
     {
         var marked = new bool[deliveries.Count];
         for (var i = 0; i < deliveries.Count; i++)
         {
-            await RowInsert<Notification>.InsertAsync(db, deliveries[i].Entries, CancellationToken.None);
-            marked[i] = await MarkSentAsync(db, deliveries[i].EventId, deliveries[i].SentUtc);
+            await RowInsert<Notification>.InsertAsync(db, commandFor, deliveries[i].Entries, CancellationToken.None);
+            marked[i] = await MarkSentAsync(db, commandFor, deliveries[i].EventId, deliveries[i].SentUtc);
         }
 
         return marked;
+    }
+
+    // One transaction, committed when write returns and rolled back when it throws; the write gate's turn is taken as
+    // it begins. On SQLite on the kept writer's connection (its statements compiled once), elsewhere on the context's,
+    // each statement a command of its own.
+    private async Task InTransactionAsync(ApprovalsDbContext db, Func<Func<string, DbCommand>, Task> write)
+    {
+        if (kept.Enabled)
+        {
+            await kept.WriteAsync((commandFor, _) => write(commandFor), CancellationToken.None);
+            return;
+        }
+
+        var commands = new List<DbCommand>();
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await write(sql =>
+            {
+                var command = db.Database.GetDbConnection().CreateCommand();
+                commands.Add(command);
+                command.Transaction = transaction.GetDbTransaction();
+                command.CommandText = sql;
+                return command;
+            });
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            foreach (var command in commands)
+            {
+                await command.DisposeAsync();
+            }
+        }
     }
 
     private void Record(List<Delivery> deliveries, bool[] marked)
@@ -213,11 +248,9 @@ public sealed class InboxBatches(WriteGate gate)
     /// has marked it already (nothing to do here); with the in-memory bus this is the only mark, so a process that dies
     /// with the message still in memory publishes it again after restart. True when the row was unsent until now.
     /// </summary>
-    private static async Task<bool> MarkSentAsync(ApprovalsDbContext db, Guid eventId, DateTime sentUtc)
+    private static async Task<bool> MarkSentAsync(ApprovalsDbContext db, Func<string, DbCommand> commandFor, Guid eventId, DateTime sentUtc)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = MarkSentSql;
+        var command = commandFor(MarkSentSql);
         command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.SentUtc), "@sent", sentUtc));
         command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.MessageId), "@eventId", eventId));
         return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;

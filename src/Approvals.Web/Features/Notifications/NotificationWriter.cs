@@ -57,6 +57,7 @@ public sealed class NotificationWriter(
     OutboxSignal outboxSignal,
     InboxBatches batches,
     MailSignal mailSignal,
+    KeptWriter kept,
     Delegation.Delegations delegations,
     ILookupNormalizer normalizer,
     TimeProvider clock)
@@ -78,8 +79,12 @@ public sealed class NotificationWriter(
         // Storing committed events takes its turn to write ahead of new requests (see WriteGate).
         using var delivery = WriteGate.AsDelivery();
         // One connection for the reads and the write: EF Core would otherwise open and close it for each,
-        // and on SQLite every open re-registers EF Core's functions on the native connection.
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        // and on SQLite every open re-registers EF Core's functions on the native connection. None on SQLite, where
+        // the reads run on statements prepared once (PreparedReads) and the write on the kept writer's connection.
+        if (!kept.Enabled)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
 
         var recipients = await RecipientsAsync(planEvent, cancellationToken);
         var stored = await reads.ReadAsync(db, StoredRecipientsSql, Strings, cancellationToken, ("@eventId", planEvent.EventId));

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Notifications;
+using Approvals.Web.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,6 +51,8 @@ public sealed class InboxBatchesTests : IAsyncLifetime
         Assert.Equal((before.Batches + 1, before.Deliveries + 5), Batches.Written);
         Assert.Equal(10, await StoredEntries(events));
         Assert.Empty(await UnsentOf(events));
+        // Written on the kept writer's one connection, not on a context's opened for the batch.
+        Assert.Equal(1, _writers.GetRequiredService<KeptWriter>().Opened);
     }
 
     [Fact]
@@ -101,7 +104,8 @@ public sealed class InboxBatchesTests : IAsyncLifetime
     [Fact]
     public async Task Where_writers_go_in_parallel_each_delivery_has_its_own_transaction()
     {
-        var open = new InboxBatches(new WriteGate(serialise: false));
+        var parallel = new WriteGate(serialise: false);
+        var open = new InboxBatches(parallel, new KeptWriter(null, "", parallel));
         var events = await UnsentEvents(3);
 
         await using var scope = _writers.CreateAsyncScope();
