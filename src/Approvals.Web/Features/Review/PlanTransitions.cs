@@ -67,13 +67,14 @@ public sealed class PlanTransitions(
     {
         // One connection for the reads and the write (EF Core would open and close it for each); none at all past the
         // change tracker on SQLite, where the reads run on statements prepared once and the write on the kept writer's
-        // connection (KeptWriter), so the context's is never opened. The plan is read without its content document, which only a guard the stored flag counts do not settle, a return's comments on
-        // goals and a submit saved by SaveChanges need: the guard context loads it then (past SaveChanges, a submit's
-        // revision copies the stored document, see StoredDocument). The row is read by a statement prepared
-        // once (PlanRows), twice over from the one row: the copy as read gives the write the concurrency token to check
-        // and tells it which columns changed. Nothing is tracked: attaching the plan, adding the new rows, detecting the
-        // changes and accepting them were about 8 % of the app's CPU per transition. With the group commit on, which
-        // saves through SaveChanges, the plan is tracked as EF Core's own read would track it, and saved so.
+        // connection (KeptWriter), so the context's is never opened. The plan is read without its content document,
+        // which only a guard the stored flag counts do not settle, a return's comments on goals and a submit saved by
+        // SaveChanges need: the guard context loads it then (past SaveChanges, a submit's revision copies the stored
+        // document, see StoredDocument). The row is read by a statement prepared once (PlanRows), twice over from the
+        // one row: the copy as read gives the write the concurrency token to check and tells it which columns changed.
+        // Nothing is tracked: attaching the plan, adding the new rows, detecting the changes and accepting them were
+        // about 8 % of the app's CPU per transition. With the group commit on, which saves through SaveChanges, the
+        // plan is tracked as EF Core's own read would track it, and saved so.
         var untracked = !saves.Enabled && db.Database.CurrentTransaction is null && ChangeWriter.WritesUntracked(db, Written);
         if (!untracked || !kept.Enabled)
         {
