@@ -58,6 +58,18 @@ public sealed class WriteGate(bool serialise, WriteGateOptions? options = null, 
 
     public bool Serialises => serialise;
 
+    /// <summary>Requests waiting for the turn now (for the tests: a race held at the gate until every racer waits).</summary>
+    public int RequestsWaiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _requests.Count;
+            }
+        }
+    }
+
     /// <summary>The priority of writes made by the current async flow (requests unless declared otherwise).</summary>
     public static WritePriority Priority => CurrentPriority.Value;
 

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Approvals.Core.Plans;
+using Approvals.Persistence;
 using Approvals.Tests.Api;
 using Approvals.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Approvals.Tests.Features.Review;
@@ -28,13 +31,30 @@ public sealed class RaceLogTests(LoggedApp app) : IClassFixture<LoggedApp>
                 return c;
             }).ToList();
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var racing = clients.Select(async c =>
+            List<Task<(HttpStatusCode StatusCode, string)>> racing;
+            // On SQLite, where the write gate lets one writer in at a time, every racer reads the plan and queues for
+            // its write before the first one writes: a request that ran to its commit before the others read the plan
+            // would leave them only stale reads (409 before the database), and the race would prove nothing. Where
+            // writers go in parallel (PostgreSQL) the gate is open, and they race as they come.
+            var gate = app.Services.GetRequiredService<WriteGate>();
+            using (await gate.EnterAsync(CancellationToken.None))
             {
-                await start.Task;
-                using var response = await ReviewApp.Act(c, plan.Id, "submit", plan.ETag);
-                return (response.StatusCode, await response.Content.ReadAsStringAsync());
-            }).ToList();
-            start.SetResult();
+                racing = clients.Select(async c =>
+                {
+                    await start.Task;
+                    using var response = await ReviewApp.Act(c, plan.Id, "submit", plan.ETag);
+                    return (response.StatusCode, await response.Content.ReadAsStringAsync());
+                }).ToList();
+                start.SetResult();
+                var queued = Stopwatch.StartNew();
+                while (gate.Serialises && gate.RequestsWaiting < Racers && queued.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(10);
+                }
+
+                Assert.Equal(gate.Serialises ? Racers : 0, gate.RequestsWaiting);
+            }
+
             var results = await Task.WhenAll(racing);
             clients.ForEach(c => c.Dispose());
 
