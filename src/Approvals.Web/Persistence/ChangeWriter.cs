@@ -197,63 +197,8 @@ public static class ChangeWriter
             throw;
         }
 
-        if (kept is { Enabled: true })
-        {
-            await WriteKeptAsync(kept, statements, cancellationToken);
-        }
-        else
-        {
-            await WriteAsync(db, connection, statements, cancellationToken);
-        }
-
+        await WriteAsync(db, connection, statements, cancellationToken, kept is { Enabled: true } ? kept : null);
         return true;
-    }
-
-    // The statements' SQL and parameters run on the kept writer's commands (compiled once per SQL text), in its
-    // transaction under the write gate's turn; then accepted, as WriteAsync does. The context's commands that carried
-    // them are never executed, and disposed either way.
-    private static async Task WriteKeptAsync(KeptWriter kept, List<Statement> statements, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using (var activity = Features.Operations.ApprovalsTelemetry.StartDatabaseSave("sqlite", statements.Count))
-            {
-                try
-                {
-                    await kept.WriteAsync(async (commandFor, ct) =>
-                    {
-                        foreach (var statement in statements)
-                        {
-                            var command = commandFor(statement.Command.CommandText);
-                            foreach (DbParameter parameter in statement.Command.Parameters)
-                            {
-                                command.Parameters.Add(parameter);
-                            }
-
-                            await statement.ExecuteAsync(command, ct);
-                        }
-                    }, cancellationToken);
-                }
-                catch (Exception e)
-                {
-                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
-                    throw;
-                }
-            }
-
-            foreach (var statement in statements)
-            {
-                statement.Accept();
-            }
-        }
-        catch (DbException e)
-        {
-            throw new DbUpdateException("The changes were not saved: " + e.Message, e);
-        }
-        finally
-        {
-            Dispose(statements);
-        }
     }
 
     // The copy's subquery, its {0} the new row's key value, or an exception naming what is wrong.
@@ -276,12 +221,15 @@ public static class ChangeWriter
     private sealed record CopiedColumn(string Property, string KeyProperty, string Sql);
 
     // Prepares the statements, then runs them in one transaction (whose BEGIN takes the write gate's turn) and commits;
-    // accepts them (sets the keys the database numbered) once the commit holds them. Disposes them either way.
-    private static async Task WriteAsync(DbContext db, DbConnection connection, List<Statement> statements, CancellationToken cancellationToken)
+    // accepts them (sets the keys the database numbered) once the commit holds them. Disposes them either way. With
+    // the kept writer their SQL and parameters run on its commands (compiled once per SQL text) instead, in its
+    // transaction under the gate's turn, and the context's commands that carried them are never executed.
+    private static async Task WriteAsync(
+        DbContext db, DbConnection connection, List<Statement> statements, CancellationToken cancellationToken, KeptWriter? kept = null)
     {
         try
         {
-            if (connection is SqliteConnection { State: System.Data.ConnectionState.Open })
+            if (kept is null && connection is SqliteConnection { State: System.Data.ConnectionState.Open })
             {
                 // Compiled now, outside the write gate's turn.
                 foreach (var statement in statements)
@@ -290,18 +238,12 @@ public static class ChangeWriter
                 }
             }
 
-            using (var activity = Features.Operations.ApprovalsTelemetry.StartDatabaseSave(connection is SqliteConnection ? "sqlite" : "postgresql", statements.Count))
+            var provider = kept is not null || connection is SqliteConnection ? "sqlite" : "postgresql";
+            using (var activity = Features.Operations.ApprovalsTelemetry.StartDatabaseSave(provider, statements.Count))
             {
                 try
                 {
-                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    foreach (var statement in statements)
-                    {
-                        statement.Command.Transaction = transaction.GetDbTransaction();
-                        await statement.ExecuteAsync(statement.Command, cancellationToken);
-                    }
-
-                    await transaction.CommitAsync(cancellationToken);
+                    await (kept is null ? OnContextAsync() : kept.WriteAsync(OnKeptAsync, cancellationToken));
                 }
                 catch (Exception e)
                 {
@@ -318,10 +260,14 @@ public static class ChangeWriter
         catch (DbException e)
         {
             // The context's own interceptors do not see these statements: a connection left read-only by a database
-            // that refused writes must leave the pool, as when one of EF Core's commands meets it.
-            foreach (var stale in db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<StaleConnectionInterceptor>() ?? [])
+            // that refused writes must leave the pool, as when one of EF Core's commands meets it. (The kept writer
+            // closes its own connection.)
+            if (kept is null)
             {
-                stale.Failed(connection, e);
+                foreach (var stale in db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<StaleConnectionInterceptor>() ?? [])
+                {
+                    stale.Failed(connection, e);
+                }
             }
 
             throw new DbUpdateException("The changes were not saved: " + e.Message, e);
@@ -329,6 +275,32 @@ public static class ChangeWriter
         finally
         {
             Dispose(statements);
+        }
+
+        async Task OnContextAsync()
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var statement in statements)
+            {
+                statement.Command.Transaction = transaction.GetDbTransaction();
+                await statement.ExecuteAsync(statement.Command, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        async Task OnKeptAsync(Func<string, SqliteCommand> commandFor, CancellationToken ct)
+        {
+            foreach (var statement in statements)
+            {
+                var command = commandFor(statement.Command.CommandText);
+                foreach (DbParameter parameter in statement.Command.Parameters)
+                {
+                    command.Parameters.Add(parameter);
+                }
+
+                await statement.ExecuteAsync(command, ct);
+            }
         }
     }
 
