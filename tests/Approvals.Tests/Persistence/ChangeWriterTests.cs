@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Approvals.Core.Accounts;
@@ -327,6 +328,48 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
 
         Assert.True((await submit).Written);
         Assert.Equal(["administrative-review"], await Stages(id));
+    }
+
+    [Fact]
+    public async Task Writes_waiting_together_commit_together_and_one_that_fails_leaves_the_others_written_and_itself_absent()
+    {
+        var (first, broken, stale, last) = (await NewPlan(), await NewPlan(), await NewPlan(), await NewPlan());
+        await app.WithDb(db => db.Database.ExecuteSqlAsync($"""DELETE FROM "PlanContents" WHERE "Id" = {broken}"""));
+        var gate = app.Services.GetRequiredService<WriteGate>();
+
+        // The stale write's plan is changed after it was read, before its write: the database refuses it by its token.
+        var (changed, held) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var staleSubmit = app.WithDb(db => SubmitUntracked(db, stale, async () =>
+        {
+            await app.WithDb(other => other.Plans.Where(p => p.Id == stale).ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyToken, Guid.NewGuid())));
+            changed.SetResult();
+            await held.Task;
+        }));
+        await changed.Task;
+        Task<(bool Written, TransitionResult Result, Plan Plan)>[] others;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            held.SetResult();
+            others = [app.WithDb(db => SubmitUntracked(db, first)), app.WithDb(db => SubmitUntracked(db, broken)), app.WithDb(db => SubmitUntracked(db, last))];
+
+            // On SQLite all four wait for the one group the kept writer writes once the turn held here is passed on.
+            var waiting = Stopwatch.StartNew();
+            while (OnSqlite && Kept.Waiting < 4 && waiting.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(OnSqlite ? 4 : 0, Kept.Waiting);
+        }
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => staleSubmit);
+        await Assert.ThrowsAsync<DbUpdateException>(() => others[1]);
+        Assert.True((await others[0]).Written);
+        Assert.True((await others[2]).Written);
+        Assert.Equal(["administrative-review", "draft", "draft", "administrative-review"], await Stages(first, broken, stale, last));
+        Assert.Equal(0, await app.WithDb(db => db.Journal.CountAsync(j => (j.PlanId == broken || j.PlanId == stale) && j.Action == "submit")));
+        Assert.Equal(0, await app.WithDb(db => db.Outbox.CountAsync(m => m.PlanId == broken || m.PlanId == stale)));
+        Assert.Equal(2, await app.WithDb(db => db.PlanRevisions.CountAsync(r => r.PlanId == first || r.PlanId == last)));
     }
 
     [Fact]
