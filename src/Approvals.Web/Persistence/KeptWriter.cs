@@ -47,14 +47,17 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
     /// <summary>Connections opened so far (for the tests: one, unless a write failed).</summary>
     public long Opened => Interlocked.Read(ref _opened);
 
-    /// <summary>Writes waiting for the next group (for the tests: a race held at the gate until every racer waits).</summary>
-    public int Waiting
+    /// <summary>
+    /// Requests' writes waiting for the next group, deliveries' not (for the tests: a race held at the gate until every
+    /// racer waits, as <see cref="WriteGate.RequestsWaiting"/> counts those waiting at the gate).
+    /// </summary>
+    public int RequestsWaiting
     {
         get
         {
             lock (_lock)
             {
-                return _queue.Count;
+                return _queue.Count(job => job.Priority == WritePriority.Request);
             }
         }
     }
@@ -89,8 +92,11 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
         if (start)
         {
             // The groups are written by one loop of their own, not in a caller's flow: a caller is answered as soon as
-            // its group commits, and the loop's turn does not carry a caller's priority or cancellation.
-            _ = Task.Run(WriteGroupsAsync, CancellationToken.None);
+            // its group commits, and the loop carries none of the caller's context (its priority, its activity).
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(WriteGroupsAsync, CancellationToken.None);
+            }
         }
 
         return job.Done.Task;

@@ -354,12 +354,12 @@ public sealed class ChangeWriterTests(ApprovalsApp app)
 
             // On SQLite all four wait for the one group the kept writer writes once the turn held here is passed on.
             var waiting = Stopwatch.StartNew();
-            while (OnSqlite && Kept.Waiting < 4 && waiting.Elapsed < TimeSpan.FromSeconds(10))
+            while (OnSqlite && Kept.RequestsWaiting < 4 && waiting.Elapsed < TimeSpan.FromSeconds(10))
             {
                 await Task.Delay(10);
             }
 
-            Assert.Equal(OnSqlite ? 4 : 0, Kept.Waiting);
+            Assert.Equal(OnSqlite ? 4 : 0, Kept.RequestsWaiting);
         }
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => staleSubmit);

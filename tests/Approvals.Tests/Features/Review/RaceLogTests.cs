@@ -50,7 +50,7 @@ public sealed class RaceLogTests(LoggedApp app) : IClassFixture<LoggedApp>
                 var queued = Stopwatch.StartNew();
                 // The transitions' writes wait for the kept writer's next group, which waits for the turn held here.
                 var kept = app.Services.GetRequiredService<KeptWriter>();
-                int Waiting() => kept.Enabled ? kept.Waiting : gate.RequestsWaiting;
+                int Waiting() => kept.Enabled ? kept.RequestsWaiting : gate.RequestsWaiting;
                 while (gate.Serialises && Waiting() < Racers && queued.Elapsed < TimeSpan.FromSeconds(30))
                 {
                     await Task.Delay(10);
