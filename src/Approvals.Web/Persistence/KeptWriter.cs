@@ -57,7 +57,7 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
         {
             lock (_lock)
             {
-                return _queue.Count(job => job.Priority == WritePriority.Request);
+                return _queue.Count(job => job.Priority == WritePriority.Request && job.Waiting);
             }
         }
     }
@@ -80,6 +80,12 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
 
         cancellationToken.ThrowIfCancellationRequested();
         var job = new Job(write, WriteGate.Priority, cancellationToken);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A caller that gives up while its write waits is answered at once, and its write is not run.
+            job.Registration = cancellationToken.UnsafeRegister(static state => ((Job)state!).CancelIfWaiting(), job);
+        }
+
         bool start;
         lock (_lock)
         {
@@ -116,7 +122,7 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
                     return;
                 }
 
-                priority = _queue.Any(j => j.Priority == WritePriority.Delivery) ? WritePriority.Delivery : WritePriority.Request;
+                priority = _queue.Any(j => j.Priority == WritePriority.Delivery && j.Waiting) ? WritePriority.Delivery : WritePriority.Request;
             }
 
             var group = new List<Job>();
@@ -157,20 +163,17 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
         }
     }
 
-    // The writes waiting, in the order they came, up to a group's worth; a write whose caller gave up is answered so.
+    // The writes waiting, in the order they came, up to a group's worth; a write whose caller gave up is left out.
     private void Dequeue(List<Job> group)
     {
         lock (_lock)
         {
             while (group.Count < MaxGroup && _queue.TryDequeue(out var job))
             {
-                if (job.Cancellation.IsCancellationRequested)
+                if (job.Take())
                 {
-                    job.Done.TrySetCanceled(job.Cancellation);
-                    continue;
+                    group.Add(job);
                 }
-
-                group.Add(job);
             }
         }
     }
@@ -371,6 +374,9 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
 
     private sealed class Job(Func<Func<string, SqliteCommand>, CancellationToken, Task> write, WritePriority priority, CancellationToken cancellation)
     {
+        private const int Queued = 0, Taken = 1, Cancelled = 2;
+        private int _state = Queued;
+
         public Func<Func<string, SqliteCommand>, CancellationToken, Task> Write => write;
 
         public WritePriority Priority => priority;
@@ -382,8 +388,35 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
         /// <summary>Why the write is not committed; null once its group has committed it.</summary>
         public Exception? Error { get; set; }
 
+        public CancellationTokenRegistration Registration { get; set; }
+
+        /// <summary>Still waiting for a group: neither taken into one nor given up by its caller.</summary>
+        public bool Waiting => Volatile.Read(ref _state) == Queued;
+
+        /// <summary>Takes the write into a group; false when its caller has given up (it has been answered so).</summary>
+        public bool Take()
+        {
+            if (Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued)
+            {
+                return true;
+            }
+
+            Registration.Dispose();
+            return false;
+        }
+
+        /// <summary>The caller gave up: answered now unless a group has taken the write, which then answers it.</summary>
+        public void CancelIfWaiting()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+            {
+                Done.TrySetCanceled(cancellation);
+            }
+        }
+
         public void Answer()
         {
+            Registration.Dispose();
             if (Error is null)
             {
                 Done.TrySetResult();
