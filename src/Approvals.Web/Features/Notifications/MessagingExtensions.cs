@@ -25,6 +25,19 @@ public static class MessagingExtensions
 
         services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
         services.PostConfigure<MessagingOptions>(o => o.Transport = messaging.Transport);
+        services.AddOptions<MessagingOptions>()
+            .Validate(o => o.Outbox.PollInterval > TimeSpan.Zero && o.Outbox.PollInterval <= TimeSpan.FromDays(1),
+                "Messaging:Outbox:PollInterval must be longer than zero and at most 1.00:00:00, e.g. 00:00:00.5.")
+            .Validate(o => o.Outbox.BatchSize is > 0 and <= 1_000, "Messaging:Outbox:BatchSize must be from 1 to 1000.")
+            .Validate(o => o.Outbox.GatherDelay >= TimeSpan.Zero && o.Outbox.GatherDelay <= TimeSpan.FromSeconds(1),
+                "Messaging:Outbox:GatherDelay must be from 00:00:00 to 00:00:01, e.g. 00:00:00.005.")
+            .Validate(o => o.Outbox.PublishTimeout > TimeSpan.Zero && o.Outbox.PublishTimeout <= TimeSpan.FromMinutes(5),
+                "Messaging:Outbox:PublishTimeout must be longer than zero and at most 00:05:00, e.g. 00:00:05.")
+            .Validate(o => o.Outbox.RetryBaseDelay > TimeSpan.Zero && o.Outbox.RetryMaxDelay >= o.Outbox.RetryBaseDelay && o.Outbox.RetryMaxDelay <= TimeSpan.FromDays(1),
+                "Messaging:Outbox:RetryBaseDelay must be longer than zero, and Messaging:Outbox:RetryMaxDelay at least as long and at most 1.00:00:00.")
+            .Validate(o => o.Outbox.Lease > TimeSpan.Zero && o.Outbox.Lease <= TimeSpan.FromHours(1),
+                "Messaging:Outbox:Lease must be longer than zero and at most 01:00:00, e.g. 00:00:10.")
+            .ValidateOnStart();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
 
         services.AddSingleton<OutboxSignal>();

@@ -5,6 +5,7 @@ using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace Approvals.Tests.Features.Notifications;
@@ -215,6 +216,24 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
         {
             var error = await Assert.ThrowsAsync<InvalidOperationException>(app.StartAsync);
             Assert.Contains("Messaging:Transport is 'Kafka'. Use InMemory (the default) or RabbitMq.", error.Message);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Messaging:Outbox:GatherDelay", "-00:00:01")]
+    [InlineData("Messaging:Outbox:BatchSize", "0")]
+    [InlineData("Messaging:Outbox:Lease", "00:00:00")]
+    public async Task An_outbox_setting_out_of_range_stops_the_app_with_a_message_naming_it(string setting, string value)
+    {
+        var app = new ConfiguredApp(new Dictionary<string, string?> { [setting] = value });
+        try
+        {
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(app.StartAsync);
+            Assert.Contains($"{setting} must", error.Message);
         }
         finally
         {
