@@ -30,7 +30,7 @@ public static class MessagingExtensions
                 "Messaging:Outbox:PollInterval must be longer than zero and at most 1.00:00:00, e.g. 00:00:00.5.")
             .Validate(o => o.Outbox.BatchSize is > 0 and <= 1_000, "Messaging:Outbox:BatchSize must be from 1 to 1000.")
             .Validate(o => o.Outbox.GatherDelay >= TimeSpan.Zero && o.Outbox.GatherDelay <= TimeSpan.FromSeconds(1),
-                "Messaging:Outbox:GatherDelay must be from 00:00:00 to 00:00:01, e.g. 00:00:00.005.")
+                "Messaging:Outbox:GatherDelay must be from 00:00:00 to 00:00:01, e.g. 00:00:00.020.")
             .Validate(o => o.Outbox.PublishTimeout > TimeSpan.Zero && o.Outbox.PublishTimeout <= TimeSpan.FromMinutes(5),
                 "Messaging:Outbox:PublishTimeout must be longer than zero and at most 00:05:00, e.g. 00:00:05.")
             .Validate(o => o.Outbox.RetryBaseDelay > TimeSpan.Zero && o.Outbox.RetryMaxDelay >= o.Outbox.RetryBaseDelay && o.Outbox.RetryMaxDelay <= TimeSpan.FromDays(1),
