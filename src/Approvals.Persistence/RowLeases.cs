@@ -142,6 +142,42 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     }
 
     /// <summary>
+    /// The claim a statement of someone else's makes in this worker's name (a delivery claims its plan's next outbox row
+    /// in its own transaction): the token to stamp, and the time now and the lease end, as <see cref="ClaimAsync"/> uses.
+    /// A row claimed so is the worker's once <see cref="Adopt"/> takes it on.
+    /// </summary>
+    public (Guid Token, DateTime Now, DateTime Until) ClaimTerms()
+    {
+        var now = Now();
+        return (Token, now, now + _lease);
+    }
+
+    /// <summary>
+    /// Takes on rows claimed in this worker's name by someone else's statement (see <see cref="ClaimTerms"/>): from now
+    /// on they are held and renewed as if this worker had claimed them, and the claim returned gives back, when
+    /// disposed, those the worker neither released nor handed on. Null once stopped: the caller gives them back.
+    /// </summary>
+    public LeaseClaim? Adopt(IReadOnlyList<TKey> keys)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return null;
+            }
+
+            foreach (var key in keys)
+            {
+                _held[key] = null;
+            }
+
+            _renewing ??= Task.Run(RenewWhileHeldAsync);
+        }
+
+        return new LeaseClaim(this, keys);
+    }
+
+    /// <summary>
     /// Ends this worker's hold on <paramref name="keys"/>, applying <paramref name="outcome"/> (the row's result:
     /// sent, a back-off, an error) in the same UPDATE. Rows another worker took over meanwhile are left alone.
     /// Returns how many rows were still held.

@@ -22,6 +22,11 @@ namespace Approvals.Web.Features.Notifications;
 /// is rolled back whole and each of its deliveries is written again in a transaction of its own, so only the one at
 /// fault fails, and its consumer's retry finds its entries stored.
 /// </para>
+/// <para>
+/// A delivery given the dispatcher's <see cref="HandOnTerms"/> also claims, in its transaction, its plan's next outbox
+/// row for the dispatcher, when that row is due and free: the row it marked sent was the plan's first unsent one, so
+/// the next is now. The delivery hands the row to the dispatcher after the commit (<see cref="OutboxDispatcher.HandOnAsync"/>).
+/// </para>
 /// </summary>
 public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
 {
@@ -51,11 +56,13 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
 
     /// <summary>
     /// Stores <paramref name="entries"/> and marks the event's outbox row sent, through <paramref name="db"/>'s open
-    /// connection (it may also write other deliveries waiting). True when the outbox row was unsent until now.
+    /// connection (it may also write other deliveries waiting). With <paramref name="handOn"/>, also claims the plan's
+    /// next outbox row, if that row is due and free, for the dispatcher to publish.
     /// </summary>
-    public async Task<bool> StoreAsync(ApprovalsDbContext db, Guid eventId, IReadOnlyCollection<Notification> entries, DateTime sentUtc)
+    public async Task<Stored> StoreAsync(
+        ApprovalsDbContext db, Guid eventId, IReadOnlyCollection<Notification> entries, DateTime sentUtc, (Guid PlanId, HandOnTerms Terms)? handOn = null)
     {
-        var delivery = new Delivery(eventId, entries, sentUtc);
+        var delivery = new Delivery(eventId, entries, sentUtc, handOn);
         if (!gate.Serialises)
         {
             await WriteAloneAsync(db, delivery);
@@ -105,14 +112,14 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
             var failed = false;
             try
             {
-                bool[]? marked = null;
+                Stored[]? stored = null;
                 await InTransactionAsync(db, async commandFor =>
                 {
                     // The turn first, then every delivery waiting by then: those that came while it was awaited too.
                     TakeBatch(batch);
-                    marked = await WriteRowsAsync(db, commandFor, batch);
+                    stored = await WriteRowsAsync(db, commandFor, batch);
                 });
-                Record(batch, marked!);
+                Record(batch, stored!);
             }
             catch (Exception) when (batch.Count > 1)
             {
@@ -138,7 +145,7 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
             }
 
             var error = ExceptionDispatchInfo.Capture(e);
-            foreach (var delivery in batch.Where(d => d.MarkedSent is null && d.Error is null))
+            foreach (var delivery in batch.Where(d => d.Stored is null && d.Error is null))
             {
                 delivery.Error = error;
             }
@@ -167,9 +174,9 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
     {
         try
         {
-            bool[]? marked = null;
-            await InTransactionAsync(db, async commandFor => marked = await WriteRowsAsync(db, commandFor, [delivery]));
-            Record([delivery], marked!);
+            Stored[]? stored = null;
+            await InTransactionAsync(db, async commandFor => stored = await WriteRowsAsync(db, commandFor, [delivery]));
+            Record([delivery], stored!);
         }
         catch (Exception e)
         {
@@ -180,17 +187,20 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
     // By statements of their own (RowInsert, MarkSentSql) rather than SaveChanges, which built the same INSERTs and
     // UPDATE again for every event and tracked the rows afterwards for nothing. Written to completion once begun: they
     // are committed events' notifications, and a stop waits for the consumers in flight (see PlanEventConsumers).
-    // Returns, for each delivery, whether its outbox row was unsent.
-    private static async Task<bool[]> WriteRowsAsync(ApprovalsDbContext db, Func<string, DbCommand> commandFor, List<Delivery> deliveries)
+    // Returns, for each delivery, whether its outbox row was unsent, and the plan's next row it claimed.
+    private static async Task<Stored[]> WriteRowsAsync(ApprovalsDbContext db, Func<string, DbCommand> commandFor, List<Delivery> deliveries)
     {
-        var marked = new bool[deliveries.Count];
+        var stored = new Stored[deliveries.Count];
         for (var i = 0; i < deliveries.Count; i++)
         {
-            await RowInsert<Notification>.InsertAsync(db, commandFor, deliveries[i].Entries, CancellationToken.None);
-            marked[i] = await MarkSentAsync(db, commandFor, deliveries[i].EventId, deliveries[i].SentUtc);
+            var delivery = deliveries[i];
+            await RowInsert<Notification>.InsertAsync(db, commandFor, delivery.Entries, CancellationToken.None);
+            var marked = await MarkSentAsync(db, commandFor, delivery.EventId, delivery.SentUtc);
+            var next = marked && delivery.HandOn is { } handOn ? await ClaimNextAsync(db, commandFor, delivery.EventId, handOn.PlanId, handOn.Terms) : null;
+            stored[i] = new Stored(marked, next);
         }
 
-        return marked;
+        return stored;
     }
 
     // One transaction, committed when write returns and rolled back when it throws; the write gate's turn is taken as
@@ -227,13 +237,13 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
         }
     }
 
-    private void Record(List<Delivery> deliveries, bool[] marked)
+    private void Record(List<Delivery> deliveries, Stored[] stored)
     {
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _deliveries, deliveries.Count);
         for (var i = 0; i < deliveries.Count; i++)
         {
-            deliveries[i].MarkedSent = marked[i];
+            deliveries[i].Stored = stored[i];
         }
     }
 
@@ -256,15 +266,62 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
         return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
     }
 
+    // The plan's next row: the first unsent one after the row just marked (every earlier row of the plan is sent, as
+    // that one was the plan's first unsent row when it was published), if due and free, as a pass of the dispatcher
+    // claims it. Through the (SentUtc, Id) index from the marked row on: the unsent rows after it, not the whole table.
+    private const string ClaimNextSql = """
+        UPDATE "Outbox" SET "ClaimToken" = @token, "LeaseUntilUtc" = @until
+        WHERE "Id" = (
+            SELECT "Id" FROM "Outbox"
+            WHERE "SentUtc" IS NULL AND "Id" > (SELECT "Id" FROM "Outbox" WHERE "MessageId" = @eventId) AND "PlanId" = @planId
+            ORDER BY "Id" LIMIT 1)
+          AND "NextAttemptUtc" <= @now AND ("LeaseUntilUtc" IS NULL OR "LeaseUntilUtc" <= @now)
+        RETURNING "Id", "MessageId", "PlanId", "Type", "Body", "Attempts", "TraceParent"
+        """;
+
+    /// <summary>Claims the plan's next outbox row for the dispatcher (see <see cref="ClaimNextSql"/>); null when there is none due and free.</summary>
+    private static async Task<OutboxMessage?> ClaimNextAsync(ApprovalsDbContext db, Func<string, DbCommand> commandFor, Guid eventId, Guid planId, HandOnTerms terms)
+    {
+        var command = commandFor(ClaimNextSql);
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.ClaimToken), "@token", terms.Token));
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.LeaseUntilUtc), "@until", terms.LeaseUntilUtc));
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.MessageId), "@eventId", eventId));
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.PlanId), "@planId", planId));
+        command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.NextAttemptUtc), "@now", terms.NowUtc));
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        if (!await reader.ReadAsync(CancellationToken.None))
+        {
+            return null;
+        }
+
+        return new OutboxMessage
+        {
+            Id = reader.GetInt64(0),
+            MessageId = reader.GetGuid(1),
+            PlanId = reader.GetGuid(2),
+            Type = reader.GetString(3),
+            Body = reader.GetString(4),
+            Attempts = reader.GetInt32(5),
+            TraceParent = reader.GetStringOrNull(6),
+            ClaimToken = terms.Token,
+            LeaseUntilUtc = terms.LeaseUntilUtc,
+        };
+    }
+
+    /// <summary>What a delivery's transaction did: whether it marked the event's outbox row sent, and the plan's next row it claimed.</summary>
+    public readonly record struct Stored(bool MarkedSent, OutboxMessage? Next);
+
     private enum Step
     {
         Written,
         WriteNext,
     }
 
-    private sealed class Delivery(Guid eventId, IReadOnlyCollection<Notification> entries, DateTime sentUtc)
+    private sealed class Delivery(Guid eventId, IReadOnlyCollection<Notification> entries, DateTime sentUtc, (Guid PlanId, HandOnTerms Terms)? handOn)
     {
         public Guid EventId { get; } = eventId;
+
+        public (Guid PlanId, HandOnTerms Terms)? HandOn { get; } = handOn;
 
         public IReadOnlyCollection<Notification> Entries { get; } = entries;
 
@@ -272,17 +329,17 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
 
         public TaskCompletionSource<Step> Signal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Once written: whether the outbox row was unsent until then.</summary>
-        public bool? MarkedSent { get; set; }
+        /// <summary>Once written: what its transaction did.</summary>
+        public Stored? Stored { get; set; }
 
         /// <summary>Once it failed: why.</summary>
         public ExceptionDispatchInfo? Error { get; set; }
 
-        /// <summary>The outcome, once written or failed: <see cref="MarkedSent"/>, or the failure thrown again.</summary>
-        public bool Result()
+        /// <summary>The outcome, once written or failed: <see cref="Stored"/>, or the failure thrown again.</summary>
+        public Stored Result()
         {
             Error?.Throw();
-            return MarkedSent ?? throw new InvalidOperationException("The delivery has not been written.");
+            return Stored ?? throw new InvalidOperationException("The delivery has not been written.");
         }
     }
 }

@@ -87,7 +87,9 @@ public static class MessagingExtensions
             }
         });
 
-        services.AddHostedService<OutboxDispatcher>();
+        // One dispatcher, which the deliveries hand their plan's next event to (see OutboxDispatcher.HandOnAsync).
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         if (smtp.Enabled)
         {
             services.AddHostedService<NotificationMailer>();

@@ -55,6 +55,7 @@ public sealed class NotificationWriter(
     PlanLinks links,
     IOptions<SmtpOptions> smtp,
     OutboxSignal outboxSignal,
+    OutboxDispatcher dispatcher,
     InboxBatches batches,
     MailSignal mailSignal,
     KeptWriter kept,
@@ -116,8 +117,10 @@ public sealed class NotificationWriter(
         }
 
         // One transaction (through the write gate, as a delivery) for the inbox entries and the outbox row, shared with
-        // the other deliveries waiting for the gate at the moment (see InboxBatches).
-        var markedSent = await batches.StoreAsync(db, planEvent.EventId, entries, now);
+        // the other deliveries waiting for the gate at the moment (see InboxBatches). With the in-memory bus it also
+        // claims the plan's next outbox row, which this delivery then hands to the dispatcher.
+        var handOn = dispatcher.HandOnTerms() is { } terms ? (planEvent.PlanId, terms) : ((Guid, HandOnTerms)?)null;
+        var written = await batches.StoreAsync(db, planEvent.EventId, entries, now, handOn);
 
         var added = entries.Count;
         if (added > 0)
@@ -125,9 +128,14 @@ public sealed class NotificationWriter(
             Operations.ApprovalsTelemetry.NotificationsStored(planEvent, now);
         }
 
-        if (markedSent)
+        if (written.Next is { } next)
         {
-            // A later event of the same plan was waiting for this one.
+            // The plan's next event goes out now, not after the dispatcher's next pass.
+            await dispatcher.HandOnAsync(db, next);
+        }
+        else if (written.MarkedSent)
+        {
+            // A later event of the same plan may have been waiting for this one (committed after the claim looked).
             outboxSignal.Wake();
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Approvals.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +13,15 @@ namespace Approvals.Web.Features.Notifications;
 /// database: rows are claimed through <see cref="RowLeases{TRow, TKey}"/>, so each is published by the instance
 /// that holds it. A failed publish is retried with exponential back-off; the rows of an instance that died are
 /// taken over when their lease (<see cref="OutboxOptions.Lease"/>) ends, and a graceful stop releases them at once.
+/// <para>
+/// With the in-memory bus, a plan's next row does not wait for a pass: the delivery that stores an event claims its
+/// plan's next row in the same transaction, in this dispatcher's name (<see cref="HandOnTerms"/>, see
+/// <see cref="InboxBatches"/>), and hands it here to publish (<see cref="HandOnAsync"/>). Before, every event of a plan
+/// whose previous event was still on its way waited for the pass after that delivery: a read, a claim of its own, and
+/// the pause between passes, once for each event in the row.
+/// </para>
 /// </summary>
-internal sealed class OutboxDispatcher(
+public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
@@ -38,19 +46,83 @@ internal sealed class OutboxDispatcher(
     // Publishes not ended yet, including those given up on at the publish timeout.
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
 
-    // The earliest retry or lease end seen in the last read, so a retry is not left to the next poll.
-    private DateTime? _nextDueUtc;
+    // The earliest retry or lease end seen in the last read, so a retry is not left to the next poll: its ticks, 0 for
+    // none. A hand-on that failed notes its retry here too, from a delivery's thread.
+    private long _nextDueTicks;
+
+    // While running with the in-memory bus: deliveries claim their plan's next row for this dispatcher (see HandOnTerms).
+    private volatile bool _handingOn;
+
+    // For the operations page, which shows when the dispatcher last published (the hand-on's publishes count too).
+    private Operations.DeliveryHeartbeat? _heartbeat;
+
+    /// <summary>
+    /// The claim a delivery makes, in its own transaction, of its plan's next row (see <see cref="InboxBatches"/>): null
+    /// with a broker, whose confirm marks a row sent and whose consumers may run in another instance, and when stopped.
+    /// </summary>
+    public HandOnTerms? HandOnTerms()
+    {
+        if (!_handingOn)
+        {
+            return null;
+        }
+
+        var (token, now, until) = _leases.ClaimTerms();
+        return new HandOnTerms(token, now, until);
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="row"/>, claimed in this dispatcher's name by the delivery that stored its plan's previous
+    /// event (<see cref="HandOnTerms"/>), right after that delivery's commit. Never throws: a row it could not publish is
+    /// given back, or retried with back-off as a pass does, and a pass takes it then.
+    /// </summary>
+    /// <param name="db">The delivery's context, idle now: used only to give the row back or record a failed publish.</param>
+    public async Task HandOnAsync(ApprovalsDbContext db, OutboxMessage row)
+    {
+        // The publish continues the trace of the request that wrote the row, as from a pass, not the delivery's trace
+        // (the change is this method's own: the caller's stays).
+        Activity.Current = null;
+        try
+        {
+            await using var claim = _handingOn ? _leases.Adopt([row.Id]) : null;
+            if (claim is null)
+            {
+                // Stopping: given back at once, for another instance or the next start.
+                await _leases.ReleaseAsync(db, [row.Id], cancellationToken: CancellationToken.None);
+                return;
+            }
+
+            if (!await PublishClaimedAsync(db, [row], _heartbeat))
+            {
+                // Its retry is due after a back-off, which the next pass reads.
+                signal.Wake();
+            }
+        }
+        catch (Exception e)
+        {
+            // Given back when its claim was disposed, or left to its lease: a pass publishes it.
+            logger.LogWarning("Handing on outbox message {MessageId} failed; the dispatcher publishes it instead. {Error}", row.MessageId, e.Message);
+            signal.Wake();
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Publishing committed events takes its turn to write ahead of new requests (see WriteGate).
         using var delivery = WriteGate.AsDelivery();
+        using (var scope = scopes.CreateScope())
+        {
+            _heartbeat = scope.ServiceProvider.GetService<Operations.DeliveryHeartbeat>();
+        }
+
+        _handingOn = !_sentOnPublish;
         try
         {
             await RunAsync(stoppingToken);
         }
         finally
         {
+            _handingOn = false;
             // A publish still going (given up on, but not yet ended) finishes before the bus stops: cut off, it
             // would be a fault in the log. Then rows claimed but not published go back at once, not after their lease.
             await Task.WhenAll(_inFlight.Keys).WaitAsync(_outbox.PublishTimeout * 4, clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -97,12 +169,13 @@ internal sealed class OutboxDispatcher(
 
     private TimeSpan NextWait()
     {
-        if (_nextDueUtc is not { } due)
+        var dueTicks = Interlocked.Read(ref _nextDueTicks);
+        if (dueTicks == 0)
         {
             return _outbox.PollInterval;
         }
 
-        var untilDue = due - clock.GetUtcNow().UtcDateTime;
+        var untilDue = new DateTime(dueTicks, DateTimeKind.Utc) - clock.GetUtcNow().UtcDateTime;
         return untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1)
             : untilDue < _outbox.PollInterval ? untilDue
             : _outbox.PollInterval;
@@ -135,7 +208,15 @@ internal sealed class OutboxDispatcher(
         // Only the claimed rows are read whole: the window may hold hundreds of rows already in flight.
         var claimedIds = claim.Keys;
         var claimed = await db.Outbox.AsNoTracking().Where(m => EF.Parameter(claimedIds).Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        return await PublishClaimedAsync(db, claimed, heartbeat);
+    }
 
+    /// <summary>
+    /// Publishes rows this dispatcher holds, and records each outcome: sent (or handed on to its consumer), or failed
+    /// with a back-off. True when at least one was published.
+    /// </summary>
+    private async Task<bool> PublishClaimedAsync(ApprovalsDbContext db, IReadOnlyList<OutboxMessage> claimed, Operations.DeliveryHeartbeat? heartbeat)
+    {
         // Claimed rows belong to different plans, so they may go out together. A stop from here on waits for the
         // publishes (at most the publish timeout) and their outcome: cut off, they would be faults in the log and
         // rows left to their lease.
@@ -164,7 +245,7 @@ internal sealed class OutboxDispatcher(
             var attempt = row.Attempts + 1;
             var delay = Backoff.Delay(attempt, _outbox.RetryBaseDelay, _outbox.RetryMaxDelay);
             var next = clock.GetUtcNow().UtcDateTime + delay;
-            _nextDueUtc = _nextDueUtc is { } earliest && earliest < next ? earliest : next;
+            NoteDue(next);
             var message = Truncate($"{error!.GetType().Name}: {error.Message}");
             logger.LogWarning(
                 "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; retrying in {Delay}. {Error}",
@@ -199,7 +280,7 @@ internal sealed class OutboxDispatcher(
 
         var plansSeen = new HashSet<Guid>();
         var due = new List<long>();
-        _nextDueUtc = null;
+        DateTime? nextDue = null;
         foreach (var row in window)
         {
             if (!plansSeen.Add(row.PlanId))
@@ -210,7 +291,7 @@ internal sealed class OutboxDispatcher(
             var dueUtc = row.LeaseUntilUtc is { } leaseEnd && leaseEnd > row.NextAttemptUtc ? leaseEnd : row.NextAttemptUtc;
             if (dueUtc > now)
             {
-                _nextDueUtc = _nextDueUtc is { } earliest && earliest < dueUtc ? earliest : dueUtc;
+                nextDue = nextDue is { } earliest && earliest < dueUtc ? earliest : dueUtc;
                 continue;
             }
 
@@ -221,7 +302,17 @@ internal sealed class OutboxDispatcher(
             }
         }
 
+        Interlocked.Exchange(ref _nextDueTicks, nextDue?.Ticks ?? 0);
         return due;
+    }
+
+    private void NoteDue(DateTime dueUtc)
+    {
+        var seen = Interlocked.Read(ref _nextDueTicks);
+        while ((seen == 0 || dueUtc.Ticks < seen) && Interlocked.CompareExchange(ref _nextDueTicks, dueUtc.Ticks, seen) is var was && was != seen)
+        {
+            seen = was;
+        }
     }
 
     private async Task<(OutboxMessage Row, Exception? Error)> PublishAsync(OutboxMessage row)
@@ -279,3 +370,9 @@ internal sealed class OutboxDispatcher(
 
 /// <summary>What the dispatcher needs of an unsent row to decide whether it is due.</summary>
 internal sealed record OutboxHead(long Id, Guid PlanId, DateTime NextAttemptUtc, DateTime? LeaseUntilUtc);
+
+/// <summary>
+/// How a delivery claims its plan's next outbox row for the dispatcher (see <see cref="OutboxDispatcher.HandOnTerms"/>):
+/// the dispatcher's claim token, the time of the claim, and the lease's end.
+/// </summary>
+public readonly record struct HandOnTerms(Guid Token, DateTime NowUtc, DateTime LeaseUntilUtc);

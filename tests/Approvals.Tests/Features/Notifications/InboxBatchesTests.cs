@@ -113,7 +113,7 @@ public sealed class InboxBatchesTests : IAsyncLifetime
         await db.Database.OpenConnectionAsync();
         foreach (var e in events)
         {
-            Assert.True(await open.StoreAsync(db, e, Entries(e, "a"), DateTime.UtcNow));
+            Assert.True((await open.StoreAsync(db, e, Entries(e, "a"), DateTime.UtcNow)).MarkedSent);
         }
 
         Assert.Equal((3L, 3L), open.Written);
@@ -137,7 +137,7 @@ public sealed class InboxBatchesTests : IAsyncLifetime
                 stores.Add(Task.Run(async () =>
                 {
                     using var delivery = WriteGate.AsDelivery();
-                    return await Batches.StoreAsync(db, eventId, entries, DateTime.UtcNow);
+                    return (await Batches.StoreAsync(db, eventId, entries, DateTime.UtcNow)).MarkedSent;
                 }));
                 await Eventually.True(() => Task.FromResult(Batches.Waiting == stores.Count), Bound, "the deliveries to queue");
             }
