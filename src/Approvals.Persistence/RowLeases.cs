@@ -57,7 +57,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     /// <param name="pending">Rows not done yet; a held row that is done no longer needs its lease renewed.</param>
     public RowLeases(IServiceScopeFactory scopes, TimeSpan lease, TimeProvider clock, ILogger logger, Expression<Func<TRow, bool>>? pending = null)
     {
-        if (lease < TimeSpan.FromMilliseconds(30))
+        if (lease < MinimumLease)
         {
             throw new ArgumentOutOfRangeException(nameof(lease), lease, "A lease must be at least 30 ms, so it can be renewed before it ends.");
         }
@@ -68,6 +68,9 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         _logger = logger;
         _pending = pending ?? (_ => true);
     }
+
+    /// <summary>The shortest lease: one that can be renewed, every third of it, before it ends.</summary>
+    public static readonly TimeSpan MinimumLease = TimeSpan.FromMilliseconds(30);
 
     /// <summary>This worker's claim token, new for every start of the process.</summary>
     public Guid Token { get; } = Guid.NewGuid();

@@ -35,8 +35,8 @@ public static class MessagingExtensions
                 "Messaging:Outbox:PublishTimeout must be longer than zero and at most 00:05:00, e.g. 00:00:05.")
             .Validate(o => o.Outbox.RetryBaseDelay > TimeSpan.Zero && o.Outbox.RetryMaxDelay >= o.Outbox.RetryBaseDelay && o.Outbox.RetryMaxDelay <= TimeSpan.FromDays(1),
                 "Messaging:Outbox:RetryBaseDelay must be longer than zero, and Messaging:Outbox:RetryMaxDelay at least as long and at most 1.00:00:00.")
-            .Validate(o => o.Outbox.Lease > TimeSpan.Zero && o.Outbox.Lease <= TimeSpan.FromHours(1),
-                "Messaging:Outbox:Lease must be longer than zero and at most 01:00:00, e.g. 00:00:10.")
+            .Validate(o => o.Outbox.Lease >= RowLeases<OutboxMessage, long>.MinimumLease && o.Outbox.Lease <= TimeSpan.FromHours(1),
+                "Messaging:Outbox:Lease must be from 00:00:00.030 to 01:00:00, e.g. 00:00:10.")
             .ValidateOnStart();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
 

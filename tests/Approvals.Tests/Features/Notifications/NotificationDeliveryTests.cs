@@ -227,6 +227,7 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
     [InlineData("Messaging:Outbox:GatherDelay", "-00:00:01")]
     [InlineData("Messaging:Outbox:BatchSize", "0")]
     [InlineData("Messaging:Outbox:Lease", "00:00:00")]
+    [InlineData("Messaging:Outbox:Lease", "00:00:00.010")]
     public async Task An_outbox_setting_out_of_range_stops_the_app_with_a_message_naming_it(string setting, string value)
     {
         var app = new ConfiguredApp(new Dictionary<string, string?> { [setting] = value });
