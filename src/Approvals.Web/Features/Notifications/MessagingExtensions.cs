@@ -39,6 +39,18 @@ public static class MessagingExtensions
                 "Messaging:Outbox:Lease must be from 00:00:00.030 to 01:00:00, e.g. 00:00:10.")
             .ValidateOnStart();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.AddOptions<SmtpOptions>()
+            .Validate(o => o.Port is > 0 and <= 65_535, "Smtp:Port must be from 1 to 65535, e.g. 25 or 587.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.PollInterval <= TimeSpan.FromDays(1),
+                "Smtp:PollInterval must be longer than zero and at most 1.00:00:00, e.g. 00:00:01.")
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay && o.RetryMaxDelay <= TimeSpan.FromDays(1),
+                "Smtp:RetryBaseDelay must be longer than zero, and Smtp:RetryMaxDelay at least as long and at most 1.00:00:00.")
+            .Validate(o => o.MaxAttempts is > 0 and <= 1_000, "Smtp:MaxAttempts must be from 1 to 1000, e.g. 20.")
+            .Validate(o => o.Lease >= RowLeases<Notification, Guid>.MinimumLease && o.Lease <= TimeSpan.FromHours(1),
+                "Smtp:Lease must be from 00:00:00.030 to 01:00:00, e.g. 00:00:30.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(10),
+                "Smtp:Timeout must be longer than zero and at most 00:10:00, e.g. 00:00:30.")
+            .ValidateOnStart();
 
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MailSignal>();

@@ -242,6 +242,30 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
         }
     }
 
+    [Theory]
+    [InlineData("Smtp:Port", "0")]
+    [InlineData("Smtp:Port", "70000")]
+    [InlineData("Smtp:PollInterval", "00:00:00")]
+    [InlineData("Smtp:RetryBaseDelay", "00:00:00")]
+    [InlineData("Smtp:MaxAttempts", "0")]
+    [InlineData("Smtp:Lease", "00:00:00.010")]
+    [InlineData("Smtp:Timeout", "00:00:00")]
+    [InlineData("Smtp:Timeout", "30.00:00:00")]
+    public async Task An_smtp_setting_out_of_range_stops_the_app_with_a_message_naming_it(string setting, string value)
+    {
+        // With a mail server set, as an installation sending e-mail has it.
+        var app = new ConfiguredApp(new Dictionary<string, string?> { ["Smtp:Host"] = "127.0.0.1", [setting] = value });
+        try
+        {
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(app.StartAsync);
+            Assert.Contains($"{setting} must", error.Message);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
     [Fact]
     public async Task Notifications_are_in_the_inbox_within_moments_of_the_commit()
     {
