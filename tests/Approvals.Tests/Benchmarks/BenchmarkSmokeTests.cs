@@ -58,6 +58,10 @@ public sealed class BenchmarkSmokeTests : IDisposable
         Assert.True(latency.GetProperty("p50").GetDouble() > 0);
         Assert.True(latency.GetProperty("p50").GetDouble() <= latency.GetProperty("p99").GetDouble());
         Assert.True(root.GetProperty("coverageReportMs").GetProperty("100").GetDouble() > 0);
+        // The whole report was received: every fifth of the 100 plans' 30 goals lacks a real indicator.
+        var report = Assert.Single(result.Coverage);
+        Assert.Equal(600, report.Rows);
+        Assert.InRange(report.Bytes, 600 * 50, 600 * 2_000);
         // The kernel counts CPU in ticks of 10 ms: a few small reports may show none.
         Assert.True(root.GetProperty("coverageReportCpuMs").GetProperty("100").GetDouble() >= 0);
         Assert.True(root.GetProperty("peakWorkingSetMb").GetDouble() > 20);
