@@ -12,6 +12,8 @@ public static class MessagingExtensions
     /// <summary>The queue all plan-event consumers share; instances of the app compete on it.</summary>
     public const string NotificationsQueue = "notifications";
 
+    private static readonly MimeKit.ParserOptions StrictAddresses = new() { AddressParserComplianceMode = MimeKit.RfcComplianceMode.Strict };
+
     /// <summary>
     /// MassTransit (in-memory bus, or RabbitMQ with <c>Messaging:Transport=RabbitMq</c>), the outbox dispatcher,
     /// the consumers that fill the inbox, and the mailer when <c>Smtp:Host</c> is set.
@@ -41,6 +43,10 @@ public static class MessagingExtensions
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddOptions<SmtpOptions>()
             .Validate(o => o.Port is > 0 and <= 65_535, "Smtp:Port must be from 1 to 65535, e.g. 25 or 587.")
+            // Every e-mail's sender: a value the mail server cannot take would fail them all. MimeKit's default parse
+            // is lenient (it takes "Approvals <noreply"), so the check is strict and wants a domain.
+            .Validate(o => MimeKit.MailboxAddress.TryParse(StrictAddresses, o.From, out var from) && from.Domain.Length > 0,
+                "Smtp:From must be one e-mail address, with or without a name, e.g. Approvals <noreply@kommune.dk>.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.PollInterval <= TimeSpan.FromDays(1),
                 "Smtp:PollInterval must be longer than zero and at most 1.00:00:00, e.g. 00:00:01.")
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay && o.RetryMaxDelay <= TimeSpan.FromDays(1),

@@ -245,6 +245,8 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
     [Theory]
     [InlineData("Smtp:Port", "0")]
     [InlineData("Smtp:Port", "70000")]
+    [InlineData("Smtp:From", "Approvals <noreply")]
+    [InlineData("Smtp:From", "")]
     [InlineData("Smtp:PollInterval", "00:00:00")]
     [InlineData("Smtp:RetryBaseDelay", "00:00:00")]
     [InlineData("Smtp:MaxAttempts", "0")]
@@ -259,6 +261,23 @@ public sealed class NotificationDeliveryTests(InMemoryNotificationsFixture fixtu
         {
             var error = await Assert.ThrowsAsync<OptionsValidationException>(app.StartAsync);
             Assert.Contains($"{setting} must", error.Message);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Københavns Kommune, Økonomiforvaltningen <noreply@kk.dk>")]
+    [InlineData("\"Approvals (test)\" <no-reply+handleplaner@kommune.dk>")]
+    [InlineData("noreply@kommune.dk")]
+    public async Task A_sender_address_as_municipalities_write_it_is_taken(string from)
+    {
+        var app = new ConfiguredApp(new Dictionary<string, string?> { ["Smtp:Host"] = "127.0.0.1", ["Smtp:From"] = from });
+        try
+        {
+            await app.StartAsync();
         }
         finally
         {
