@@ -31,6 +31,9 @@ public sealed record BenchmarkOptions
     /// <summary>Transactions for raw SQLite when the workflow load is not run to set the number.</summary>
     public int RawTransactions { get; init; } = 20_000;
 
+    /// <summary>Start the app without the runtime settings of its launch profile and image (<see cref="AppProcess.RuntimeEnvironment"/>).</summary>
+    public bool RuntimeDefaults { get; init; }
+
     /// <summary>Keep the temp folder with the databases for a look afterwards.</summary>
     public bool Keep { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record BenchmarkOptions
           --coverage-sizes L   plan counts for the coverage report, e.g. 100,1000,10000 (the default)
           --parts L            which to run of workflow,raw,coverage (default all three)
           --app FILE           the Approvals.Web.dll to start (default: the one built with this benchmark)
+          --runtime-defaults   start the app without the runtime settings its launch profile and image give it
           --keep               keep the temp folder with the databases
         """;
 
@@ -64,6 +68,7 @@ public sealed record BenchmarkOptions
                 "--coverage-sizes" => options with { CoverageSizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => Positive(name, s)).ToList() },
                 "--parts" => options with { Parts = PartList(name, Value()) },
                 "--app" => options with { App = Value() },
+                "--runtime-defaults" => options with { RuntimeDefaults = true },
                 "--keep" => options with { Keep = true },
                 _ => throw new ArgumentException($"Unknown option '{name}'.\n{Usage}"),
             };

@@ -52,6 +52,9 @@ public static class BenchmarkProgram
         var loadBefore = Machine.LoadAverage();
         log.WriteLine($"Approvals benchmark: {options.Clients} clients, {options.Seconds} s measured after {options.WarmupSeconds} s warm-up");
         log.WriteLine($"App: {appDll}");
+        log.WriteLine(options.RuntimeDefaults
+            ? "Runtime: its defaults (--runtime-defaults)"
+            : $"Runtime: {string.Join(", ", AppProcess.RuntimeEnvironment.Select(e => $"{e.Key}={e.Value}"))}, as the launch profile and the image set");
         log.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {loadBefore}");
         log.WriteLine($"Data: {folder}");
         try
@@ -75,7 +78,7 @@ public static class BenchmarkProgram
             if (options.Parts.Contains("coverage"))
             {
                 log.WriteLine($"Coverage report at {string.Join(", ", options.CoverageSizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} plans ...");
-                await using var app = await AppProcess.StartAsync(appDll, Path.Combine(folder, "coverage.db"), cancellationToken);
+                await using var app = await AppProcess.StartAsync(AppOptions(options, appDll, Path.Combine(folder, "coverage.db")), cancellationToken);
                 coverage = await CoverageReportBenchmark.RunAsync(app, appDll, options.CoverageSizes, cancellationToken);
                 coveragePeakMb = app.PeakWorkingSetMb();
             }
@@ -100,10 +103,13 @@ public static class BenchmarkProgram
         }
     }
 
+    private static AppProcessOptions AppOptions(BenchmarkOptions options, string appDll, string databaseFile) =>
+        new() { AppDll = appDll, DatabaseFile = databaseFile, RuntimeDefaults = options.RuntimeDefaults };
+
     private static async Task<WorkflowResult> RunWorkflowAsync(BenchmarkOptions options, string appDll, string folder, TextWriter log, CancellationToken cancellationToken)
     {
         log.WriteLine("Starting the app ...");
-        await using var app = await AppProcess.StartAsync(appDll, Path.Combine(folder, "app.db"), cancellationToken);
+        await using var app = await AppProcess.StartAsync(AppOptions(options, appDll, Path.Combine(folder, "app.db")), cancellationToken);
         using var api = new ApiSession(app.Address, options.Clients);
         await api.SignInAsync(ApiSession.WorkflowAccounts(), cancellationToken);
         var bench = new WorkflowBenchmark(api, options.Clients);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Approvals.Benchmarks;
 using Approvals.Tests.Infrastructure;
 
 namespace Approvals.Tests.Features.Operations;
@@ -40,6 +42,25 @@ public sealed partial class ComposeFileTests
 
         Assert.Matches(@"(?m)^USER \$APP_UID\s*$", dockerfile);
         Assert.Matches(@"(?m)^\s+CMD \[""dotnet"", ""Approvals.Web.dll"", ""--probe"", ""http://localhost:8080/health/live""\]", dockerfile);
+    }
+
+    // The runtime reads these from the environment only (not from the app's runtimeconfig.json), so each way of starting
+    // the app has to carry them: `dotnet run` by the launch profile, the container by its image, the benchmark itself.
+    [Fact]
+    public void The_launch_profile_the_image_and_the_benchmark_give_the_app_the_same_runtime_settings()
+    {
+        var dockerfile = File.ReadAllText(Repository.PathOf("docker/Dockerfile"));
+        using var launch = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("src/Approvals.Web/Properties/launchSettings.json")));
+        var profile = launch.RootElement.GetProperty("profiles").GetProperty("Approvals").GetProperty("environmentVariables");
+        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+
+        Assert.Contains("DOTNET_GCgen0size", AppProcess.RuntimeEnvironment.Keys);
+        foreach (var (key, value) in AppProcess.RuntimeEnvironment)
+        {
+            Assert.Matches($@"(?m)^(ENV)?\s+{key}={value}(\s|$)", dockerfile);
+            Assert.Equal(value, profile.TryGetProperty(key, out var set) ? set.GetString() : null);
+            Assert.Contains($"| `{key}` | `{value}`", readme, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<(int Exit, string Output)> Run(string program, params string[] args)
