@@ -98,13 +98,7 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
     public async Task<LeaseClaim> ClaimAsync(
         ApprovalsDbContext db, IReadOnlyCollection<TKey> candidates, Expression<Func<TRow, bool>> due, CancellationToken cancellationToken)
     {
-        List<TKey> keys;
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            keys = candidates.Where(k => !_held.ContainsKey(k)).ToList();
-        }
-
+        var keys = Unheld(candidates);
         if (keys.Count == 0)
         {
             return new LeaseClaim(this, []);
@@ -142,6 +136,19 @@ public sealed class RowLeases<TRow, TKey> : IAsyncDisposable
         }
 
         return new LeaseClaim(this, won);
+    }
+
+    /// <summary>
+    /// Those of <paramref name="candidates"/> this worker does not hold already: the only ones a claim may take, whether
+    /// <see cref="ClaimAsync"/> or a statement made on <see cref="ClaimTerms"/>.
+    /// </summary>
+    public List<TKey> Unheld(IEnumerable<TKey> candidates)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return candidates.Where(k => !_held.ContainsKey(k)).ToList();
+        }
     }
 
     /// <summary>

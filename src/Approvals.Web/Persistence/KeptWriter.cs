@@ -40,12 +40,16 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
     private bool _inUse;
     private bool _disposed;
     private long _opened;
+    private long _committed;
 
     /// <summary>Whether writes go through it: on SQLite, with the write gate serialising writers.</summary>
     public bool Enabled { get; } = sqliteConnectionString is not null && gate.Serialises;
 
     /// <summary>Connections opened so far (for the tests: one, unless a write failed).</summary>
     public long Opened => Interlocked.Read(ref _opened);
+
+    /// <summary>Writes committed so far (for the tests: which writes go through it).</summary>
+    public long Committed => Interlocked.Read(ref _committed);
 
     /// <summary>
     /// Requests' writes waiting for the next group, deliveries' not (for the tests: a race held at the gate until every
@@ -234,6 +238,7 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
             if (wrote > 0)
             {
                 transaction.Commit();
+                Interlocked.Add(ref _committed, wrote);
             }
         }
         catch (Exception e)

@@ -269,14 +269,14 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
     // The plan's next row: the first unsent one after the row just marked (every earlier row of the plan is sent, as
     // that one was the plan's first unsent row when it was published), if due and free, as a pass of the dispatcher
     // claims it. Through the (SentUtc, Id) index from the marked row on: the unsent rows after it, not the whole table.
-    private const string ClaimNextSql = """
+    private const string ClaimNextSql = $"""
         UPDATE "Outbox" SET "ClaimToken" = @token, "LeaseUntilUtc" = @until
         WHERE "Id" = (
             SELECT "Id" FROM "Outbox"
             WHERE "SentUtc" IS NULL AND "Id" > (SELECT "Id" FROM "Outbox" WHERE "MessageId" = @eventId) AND "PlanId" = @planId
             ORDER BY "Id" LIMIT 1)
           AND "NextAttemptUtc" <= @now AND ("LeaseUntilUtc" IS NULL OR "LeaseUntilUtc" <= @now)
-        RETURNING "Id", "MessageId", "PlanId", "Type", "Body", "Attempts", "TraceParent"
+        RETURNING {OutboxDispatcher.ClaimedColumns}
         """;
 
     /// <summary>Claims the plan's next outbox row for the dispatcher (see <see cref="ClaimNextSql"/>); null when there is none due and free.</summary>
@@ -294,18 +294,7 @@ public sealed class InboxBatches(WriteGate gate, KeptWriter kept)
             return null;
         }
 
-        return new OutboxMessage
-        {
-            Id = reader.GetInt64(0),
-            MessageId = reader.GetGuid(1),
-            PlanId = reader.GetGuid(2),
-            Type = reader.GetString(3),
-            Body = reader.GetString(4),
-            Attempts = reader.GetInt32(5),
-            TraceParent = reader.GetStringOrNull(6),
-            ClaimToken = terms.Token,
-            LeaseUntilUtc = terms.LeaseUntilUtc,
-        };
+        return OutboxDispatcher.ClaimedRow(reader, terms.Token, terms.LeaseUntilUtc);
     }
 
     /// <summary>What a delivery's transaction did: whether it marked the event's outbox row sent, and the plan's next row it claimed.</summary>

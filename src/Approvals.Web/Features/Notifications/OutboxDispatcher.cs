@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Data.Common;
 using Approvals.Persistence;
+using Approvals.Web.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,6 +27,7 @@ public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    KeptWriter kept,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -199,17 +202,91 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
-        await using var claim = await _leases.ClaimAsync(db, due, m => m.SentUtc == null && m.NextAttemptUtc <= now, cancellationToken);
+        var (claim, claimed) = kept.Enabled ? await ClaimKeptAsync(db, due, cancellationToken) : await ClaimAsync(db, due, now, cancellationToken);
+        await using (claim)
+        {
+            return claimed.Count > 0 && await PublishClaimedAsync(db, claimed, heartbeat);
+        }
+    }
+
+    // Claims through the context: one UPDATE, then the rows won and their bodies read (only the claimed rows are read
+    // whole: the window may hold hundreds of rows already in flight).
+    private async Task<(RowLeases<OutboxMessage, long>.LeaseClaim Claim, List<OutboxMessage> Rows)> ClaimAsync(
+        ApprovalsDbContext db, List<long> due, DateTime now, CancellationToken cancellationToken)
+    {
+        var claim = await _leases.ClaimAsync(db, due, m => m.SentUtc == null && m.NextAttemptUtc <= now, cancellationToken);
         if (claim.Count == 0)
         {
-            return false;
+            return (claim, []);
         }
 
-        // Only the claimed rows are read whole: the window may hold hundreds of rows already in flight.
         var claimedIds = claim.Keys;
-        var claimed = await db.Outbox.AsNoTracking().Where(m => EF.Parameter(claimedIds).Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
-        return await PublishClaimedAsync(db, claimed, heartbeat);
+        var rows = await db.Outbox.AsNoTracking().Where(m => EF.Parameter(claimedIds).Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        return (claim, rows);
     }
+
+    // The claim of ClaimAsync (due, unsent and free, checked again as it is written), by one statement that returns the
+    // rows it won, in the kept writer's next group (SQLite). Through the context it was a commit of its own on another
+    // connection, which dropped the kept writer's page cache, and two reads after it.
+    private const string ClaimSql = $"""
+        UPDATE "Outbox" SET "ClaimToken" = @token, "LeaseUntilUtc" = @until
+        WHERE "Id" IN (SELECT "value" FROM json_each(@ids))
+          AND "SentUtc" IS NULL AND "NextAttemptUtc" <= @now AND ("LeaseUntilUtc" IS NULL OR "LeaseUntilUtc" <= @now)
+        RETURNING {ClaimedColumns}
+        """;
+
+    private async Task<(RowLeases<OutboxMessage, long>.LeaseClaim Claim, List<OutboxMessage> Rows)> ClaimKeptAsync(
+        ApprovalsDbContext db, List<long> due, CancellationToken cancellationToken)
+    {
+        var keys = _leases.Unheld(due);
+        var rows = new List<OutboxMessage>(keys.Count);
+        if (keys.Count > 0)
+        {
+            var terms = _leases.ClaimTerms();
+            await kept.WriteAsync(async (commandFor, token) =>
+            {
+                rows.Clear();
+                var command = commandFor(ClaimSql);
+                command.Parameters.AddWithValue("@ids", $"[{string.Join(',', keys)}]");
+                command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.ClaimToken), "@token", terms.Token));
+                command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.LeaseUntilUtc), "@until", terms.Until));
+                command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.NextAttemptUtc), "@now", terms.Now));
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    rows.Add(ClaimedRow(reader, terms.Token, terms.Until));
+                }
+            }, cancellationToken);
+        }
+
+        var ids = rows.Select(r => r.Id).ToList();
+        if (_leases.Adopt(ids) is { } claim)
+        {
+            rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return (claim, rows);
+        }
+
+        // Stopping: given back at once, for another instance or the next start.
+        await _leases.ReleaseAsync(db, ids, cancellationToken: CancellationToken.None);
+        return (new RowLeases<OutboxMessage, long>.LeaseClaim(_leases, []), []);
+    }
+
+    /// <summary>The columns a claim returns of each row it won (read by <see cref="ClaimedRow"/>).</summary>
+    internal const string ClaimedColumns = "\"Id\", \"MessageId\", \"PlanId\", \"Type\", \"Body\", \"Attempts\", \"TraceParent\"";
+
+    /// <summary>A row a claim returned (<see cref="ClaimedColumns"/>), held under <paramref name="token"/> until <paramref name="until"/>.</summary>
+    internal static OutboxMessage ClaimedRow(DbDataReader reader, Guid token, DateTime until) => new()
+    {
+        Id = reader.GetInt64(0),
+        MessageId = reader.GetGuid(1),
+        PlanId = reader.GetGuid(2),
+        Type = reader.GetString(3),
+        Body = reader.GetString(4),
+        Attempts = reader.GetInt32(5),
+        TraceParent = reader.GetStringOrNull(6),
+        ClaimToken = token,
+        LeaseUntilUtc = until,
+    };
 
     /// <summary>
     /// Publishes rows this dispatcher holds, and records each outcome: sent (or handed on to its consumer), or failed

@@ -35,6 +35,7 @@ public sealed class OutboxPublishTimeoutTests
                 app.Services.GetRequiredService<IServiceScopeFactory>(),
                 bus,
                 new OutboxSignal(),
+                app.Services.GetRequiredService<Approvals.Web.Persistence.KeptWriter>(),
                 Options.Create(new MessagingOptions
                 {
                     Transport = MessagingTransport.RabbitMq,
