@@ -64,16 +64,6 @@ public sealed class AppProcess : IAsyncDisposable
         ["DOTNET_GCgen0size"] = "0x2000000",
     };
 
-    /// <summary>
-    /// With <see cref="AppProcessOptions.RuntimeDefaults"/>: undoes what the app's own <c>runtimeconfig.json</c> sets, by
-    /// the environment, which overrides it: idle thread-pool workers spin for work again, 70 times as the runtime does
-    /// on x64 (the app sets 0, see its project file).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> RuntimeDefaultsEnvironment = new Dictionary<string, string>
-    {
-        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70",
-    };
-
     public static string ConnectionStringFor(string databaseFile) => $"Data Source={databaseFile}";
 
     /// <summary>Starts the app over <paramref name="databaseFile"/> and waits until <c>/health/ready</c> answers 200.</summary>
@@ -108,9 +98,12 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Smtp__Host"] = "";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__Format"] = "Simple";
-        foreach (var (key, value) in options.RuntimeDefaults ? RuntimeDefaultsEnvironment : RuntimeEnvironment)
+        if (!options.RuntimeDefaults)
         {
-            start.Environment[key] = value;
+            foreach (var (key, value) in RuntimeEnvironment)
+            {
+                start.Environment[key] = value;
+            }
         }
 
         foreach (var (key, value) in options.Environment)
@@ -340,10 +333,7 @@ public sealed class AppProcessOptions
     /// <summary>Settings as environment variables (<c>Messaging__Transport</c>), over the defaults above.</summary>
     public IDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>
-    /// Start the app without <see cref="AppProcess.RuntimeEnvironment"/> and with <see cref="AppProcess.RuntimeDefaultsEnvironment"/>:
-    /// as the runtime chooses, for a before and after.
-    /// </summary>
+    /// <summary>Start the app without <see cref="AppProcess.RuntimeEnvironment"/>: as the runtime chooses, for a before and after.</summary>
     public bool RuntimeDefaults { get; init; }
 
     public bool WaitUntilReady { get; init; } = true;

@@ -47,7 +47,7 @@ public sealed record BenchmarkOptions
           --coverage-sizes L   plan counts for the coverage report, e.g. 100,1000,10000 (the default)
           --parts L            which to run of workflow,raw,coverage (default all three)
           --app FILE           the Approvals.Web.dll to start (default: the one built with this benchmark)
-          --runtime-defaults   start the app with the runtime's own settings, not those its launch profile, image and runtimeconfig give it
+          --runtime-defaults   start the app without the runtime settings its launch profile and image give it
           --keep               keep the temp folder with the databases
         """;
 

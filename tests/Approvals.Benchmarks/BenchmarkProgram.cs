@@ -53,8 +53,8 @@ public static class BenchmarkProgram
         log.WriteLine($"Approvals benchmark: {options.Clients} clients, {options.Seconds} s measured after {options.WarmupSeconds} s warm-up");
         log.WriteLine($"App: {appDll}");
         log.WriteLine(options.RuntimeDefaults
-            ? $"Runtime: its defaults (--runtime-defaults: {string.Join(", ", AppProcess.RuntimeDefaultsEnvironment.Select(e => $"{e.Key}={e.Value}"))})"
-            : $"Runtime: {string.Join(", ", AppProcess.RuntimeEnvironment.Select(e => $"{e.Key}={e.Value}"))}, as the launch profile and the image set, and the app's runtimeconfig.json");
+            ? "Runtime: its defaults (--runtime-defaults)"
+            : $"Runtime: {string.Join(", ", AppProcess.RuntimeEnvironment.Select(e => $"{e.Key}={e.Value}"))}, as the launch profile and the image set");
         log.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {loadBefore}");
         log.WriteLine($"Data: {folder}");
         try

@@ -63,17 +63,6 @@ public sealed partial class ComposeFileTests
         }
     }
 
-    [Fact]
-    public void The_app_as_built_keeps_idle_thread_pool_workers_from_spinning_and_the_benchmarks_runtime_defaults_undo_it()
-    {
-        // Built next to the tests' own: the runtimeconfig.json every way of starting the app reads.
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Approvals.Web.runtimeconfig.json")));
-        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-
-        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
-        Assert.Equal("70", AppProcess.RuntimeDefaultsEnvironment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"]);
-    }
-
     private static async Task<(int Exit, string Output)> Run(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
