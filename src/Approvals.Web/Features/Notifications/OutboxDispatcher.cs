@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Data.Common;
+using System.Diagnostics;
 using Approvals.Persistence;
 using Approvals.Web.Persistence;
 using MassTransit;
