@@ -202,7 +202,7 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
-        var (claim, claimed) = kept.Enabled ? await ClaimKeptAsync(db, due, cancellationToken) : await ClaimAsync(db, due, now, cancellationToken);
+        var (claim, claimed) = kept.Enabled ? await ClaimKeptAsync(db, due, now, cancellationToken) : await ClaimAsync(db, due, now, cancellationToken);
         await using (claim)
         {
             return claimed.Count > 0 && await PublishClaimedAsync(db, claimed, heartbeat);
@@ -231,12 +231,12 @@ public sealed class OutboxDispatcher(
     private const string ClaimSql = $"""
         UPDATE "Outbox" SET "ClaimToken" = @token, "LeaseUntilUtc" = @until
         WHERE "Id" IN (SELECT "value" FROM json_each(@ids))
-          AND "SentUtc" IS NULL AND "NextAttemptUtc" <= @now AND ("LeaseUntilUtc" IS NULL OR "LeaseUntilUtc" <= @now)
+          AND "SentUtc" IS NULL AND "NextAttemptUtc" <= @due AND ("LeaseUntilUtc" IS NULL OR "LeaseUntilUtc" <= @now)
         RETURNING {ClaimedColumns}
         """;
 
     private async Task<(RowLeases<OutboxMessage, long>.LeaseClaim Claim, List<OutboxMessage> Rows)> ClaimKeptAsync(
-        ApprovalsDbContext db, List<long> due, CancellationToken cancellationToken)
+        ApprovalsDbContext db, List<long> due, DateTime now, CancellationToken cancellationToken)
     {
         var keys = _leases.Unheld(due);
         var rows = new List<OutboxMessage>(keys.Count);
@@ -250,7 +250,10 @@ public sealed class OutboxDispatcher(
                 command.Parameters.AddWithValue("@ids", $"[{string.Join(',', keys)}]");
                 command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.ClaimToken), "@token", terms.Token));
                 command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.LeaseUntilUtc), "@until", terms.Until));
-                command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.NextAttemptUtc), "@now", terms.Now));
+                // Due by the pass's own time, as the rows were chosen (the lease's times are whole microseconds: a row due at
+                // this very tick would not be due by them, and under a clock that stands still, never).
+                command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.NextAttemptUtc), "@due", now));
+                command.Parameters.Add(ModelParameters.For<OutboxMessage>(db, command, nameof(OutboxMessage.LeaseUntilUtc), "@now", terms.Now));
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
                 {
