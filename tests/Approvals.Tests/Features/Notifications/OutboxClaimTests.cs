@@ -1,15 +1,12 @@
 using System.Reflection;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
-using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Notifications;
 using Approvals.Web.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Approvals.Tests.Features.Notifications;
 
@@ -26,16 +23,12 @@ public sealed class OutboxClaimTests
         var app = await new ConfiguredApp(new Dictionary<string, string?> { ["Messaging:Outbox:PollInterval"] = "01:00:00" }).StartAsync();
         try
         {
-            var plan = await Transitions.NewPlan(app, Committee.Kfu, Stages.AdministrativeReview);
-            var reviewer = await Transitions.UserId(app, Users.AdministrativeReviewer);
-            // Due only an hour from now, so the app's own dispatcher leaves it to the two below, whose clock is ahead.
-            var approved = await app.WithDb(db => Transitions.Commit(db, plan, Move.Approve, reviewer,
-                adjustRow: row => row.NextAttemptUtc = DateTime.UtcNow.AddHours(1)));
+            var approved = await AheadDispatchers.ApprovalDueInAnHour(app, Committee.Kfu);
             var kept = app.Services.GetRequiredService<KeptWriter>();
             var bus = DispatchProxy.Create<IBus, CountingBus>();
             var committedBefore = kept.Committed;
 
-            var passes = await Task.WhenAll(Dispatcher(app, bus, kept).DispatchAsync(CancellationToken.None), Dispatcher(app, bus, kept).DispatchAsync(CancellationToken.None))
+            var passes = await Task.WhenAll(AheadDispatchers.Create(app, bus, new OutboxOptions()).DispatchAsync(CancellationToken.None), AheadDispatchers.Create(app, bus, new OutboxOptions()).DispatchAsync(CancellationToken.None))
                 .WaitAsync(TimeSpan.FromSeconds(20));
 
             Assert.Equal(1, passes.Count(published => published));
@@ -51,16 +44,6 @@ public sealed class OutboxClaimTests
             await app.StopAsync();
         }
     }
-
-    // A broker's dispatcher (a publish confirmed is a row sent), two hours ahead of the app.
-    private static OutboxDispatcher Dispatcher(ConfiguredApp app, IBus bus, KeptWriter kept) => new(
-        app.Services.GetRequiredService<IServiceScopeFactory>(),
-        bus,
-        new OutboxSignal(),
-        kept,
-        Options.Create(new MessagingOptions { Transport = MessagingTransport.RabbitMq, Outbox = new OutboxOptions() }),
-        new ShiftedClock(TimeSpan.FromHours(2)),
-        NullLogger<OutboxDispatcher>.Instance);
 
     /// <summary>An <see cref="IBus"/> whose publishes succeed at once and are counted; anything else is refused.</summary>
     public class CountingBus : DispatchProxy
@@ -92,10 +75,5 @@ public sealed class OutboxClaimTests
 
             throw new NotSupportedException($"The test bus does not do {targetMethod?.Name}.");
         }
-    }
-
-    private sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
     }
 }

@@ -1,13 +1,9 @@
 using System.Reflection;
 using Approvals.Core.Plans;
-using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Notifications;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Approvals.Tests.Features.Notifications;
 
@@ -24,25 +20,10 @@ public sealed class OutboxPublishTimeoutTests
         var app = await new ConfiguredApp(new Dictionary<string, string?> { ["Messaging:Outbox:PollInterval"] = "01:00:00" }).StartAsync();
         try
         {
-            var plan = await Transitions.NewPlan(app, Committee.Tmu, Stages.AdministrativeReview);
-            var reviewer = await Transitions.UserId(app, Users.AdministrativeReviewer);
-            // Due only an hour from now, so the app's own dispatcher leaves it to the one below, whose clock is ahead.
-            var approved = await app.WithDb(db => Transitions.Commit(db, plan, Move.Approve, reviewer,
-                adjustRow: row => row.NextAttemptUtc = DateTime.UtcNow.AddHours(1)));
-
+            var approved = await AheadDispatchers.ApprovalDueInAnHour(app, Committee.Tmu);
             var bus = DispatchProxy.Create<IBus, NeverReturningBus>();
-            var dispatcher = new OutboxDispatcher(
-                app.Services.GetRequiredService<IServiceScopeFactory>(),
-                bus,
-                new OutboxSignal(),
-                app.Services.GetRequiredService<Approvals.Web.Persistence.KeptWriter>(),
-                Options.Create(new MessagingOptions
-                {
-                    Transport = MessagingTransport.RabbitMq,
-                    Outbox = new OutboxOptions { PublishTimeout = TimeSpan.FromMilliseconds(300), RetryBaseDelay = TimeSpan.FromSeconds(1) },
-                }),
-                new ShiftedClock(TimeSpan.FromHours(2)),
-                NullLogger<OutboxDispatcher>.Instance);
+            var dispatcher = AheadDispatchers.Create(
+                app, bus, new OutboxOptions { PublishTimeout = TimeSpan.FromMilliseconds(300), RetryBaseDelay = TimeSpan.FromSeconds(1) });
 
             var published = await dispatcher.DispatchAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
@@ -76,10 +57,5 @@ public sealed class OutboxPublishTimeoutTests
 
             throw new NotSupportedException($"The test bus does not do {targetMethod?.Name}.");
         }
-    }
-
-    private sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
     }
 }
