@@ -261,7 +261,7 @@ public static class ChangeWriter
         {
             // The context's own interceptors do not see these statements: a connection left read-only by a database
             // that refused writes must leave the pool, as when one of EF Core's commands meets it. (The kept writer
-            // closes its own connection.)
+            // shows its own refusals.)
             if (kept is null)
             {
                 foreach (var stale in db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<StaleConnectionInterceptor>() ?? [])

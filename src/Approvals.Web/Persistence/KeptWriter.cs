@@ -20,17 +20,24 @@ namespace Approvals.Web.Persistence;
 /// </para>
 /// <para>
 /// A write that fails with a database error closes the connection once its group ends (its state is then unknown, or
-/// the database has refused it writes); the next group opens a new one. On PostgreSQL it is off (<see cref="Enabled"/>):
+/// the database has refused it writes); the next group opens a new one. The connection is its own, never the pool's: one
+/// opened while the database refused writes is read-only for good, and closed into the pool it came back to the next
+/// group, so transitions failed long after the database took writes again. Such a refusal is also shown to
+/// <paramref name="refused"/>, which empties the pool for the other connections. On PostgreSQL it is off (<see cref="Enabled"/>):
 /// writers run in parallel there, each on its context's connection.
 /// </para>
 /// </summary>
-public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, WriteGate gate) : IDisposable
+public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, WriteGate gate, Action<Exception>? refused = null) : IDisposable
 {
     /// <summary>At most this many statements are kept compiled; past it they are all finalised and compiled again as used.</summary>
     public const int MaxStatements = 64;
 
     /// <summary>At most this many writes share a transaction; more waiting go in the next.</summary>
     public const int MaxGroup = 64;
+
+    private readonly string? _connectionString = sqliteConnectionString is null
+        ? null
+        : new SqliteConnectionStringBuilder(sqliteConnectionString) { Pooling = false }.ToString();
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -193,6 +200,7 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
         catch (Exception e)
         {
             group.ForEach(job => job.Error ??= e);
+            Refused(e);
             return;
         }
 
@@ -252,6 +260,19 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
         {
             // Kept only when nothing went wrong in the database and no transaction is left open on it.
             Give(connection, healthy: healthy && SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0);
+            if (group.Select(job => job.Error).FirstOrDefault(e => e is SqliteException) is { } error)
+            {
+                Refused(error);
+            }
+        }
+    }
+
+    // A database error of a write, shown to whoever empties the pool when it is a refusal to write.
+    private void Refused(Exception error)
+    {
+        if (error is SqliteException && refused is not null)
+        {
+            refused(error);
         }
     }
 
@@ -294,7 +315,7 @@ public sealed class KeptWriter(string? sqliteConnectionString, string pragmas, W
 
         try
         {
-            var connection = new SqliteConnection(sqliteConnectionString);
+            var connection = new SqliteConnection(_connectionString);
             try
             {
                 connection.Open();

@@ -70,8 +70,18 @@ public static class PersistenceExtensions
 
         // Made by a factory, so the container disposes it and closes the connections it keeps.
         builder.Services.AddSingleton(_ => new PreparedReads(provider == DatabaseProvider.Sqlite ? connectionString : null));
-        builder.Services.AddSingleton(services => new KeptWriter(
-            provider == DatabaseProvider.Sqlite ? connectionString : null, pragmas?.ForWriters ?? "", services.GetRequiredService<WriteGate>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var stale = services.GetRequiredService<StaleConnectionInterceptor>();
+            return new KeptWriter(
+                provider == DatabaseProvider.Sqlite ? connectionString : null, pragmas?.ForWriters ?? "", services.GetRequiredService<WriteGate>(),
+                refused: error =>
+                {
+                    // Its connection is not the pool's: one of the pool's stands for them all.
+                    using var pooled = new SqliteConnection(connectionString);
+                    stale.Failed(pooled, error);
+                });
+        });
 
         builder.Services.AddDbContextPool<ApprovalsDbContext>((services, options) =>
         {
