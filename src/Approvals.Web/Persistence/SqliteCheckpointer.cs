@@ -78,13 +78,17 @@ internal sealed class SqliteCheckpointer(string connectionString, TimeSpan inter
             {
                 try
                 {
-                    connection ??= Open();
-                    var log = await CheckpointAsync(connection, stoppingToken);
-                    if (log < 0)
+                    if (connection is null)
                     {
-                        logger.LogInformation("The database is not in WAL mode; there is no log to checkpoint.");
-                        return;
+                        connection = Open();
+                        if (!InWalMode(connection))
+                        {
+                            logger.LogInformation("The database is not in WAL mode; there is no log to checkpoint.");
+                            return;
+                        }
                     }
+
+                    await CheckpointAsync(connection, stoppingToken);
 
                     if (failing)
                     {
@@ -128,13 +132,13 @@ internal sealed class SqliteCheckpointer(string connectionString, TimeSpan inter
     }
 
     /// <summary>
-    /// Copies what the log holds into the file, and returns the log's size in pages (-1: the database has no log, not
-    /// WAL). Writers append to the log meanwhile, so under steady writes it is never all copied at the moment a write
-    /// begins, which is when SQLite starts the log over: it would grow to <see cref="FallbackPages"/>. So once it holds
-    /// <see cref="RestartPages"/>, the worker copies what was appended meanwhile (a few pages) with the write gate's
-    /// turn, as a delivery: then the whole log is in the file and the next write starts it over.
+    /// Copies what the log holds into the file. Writers append to the log meanwhile, so under steady writes it is
+    /// never all copied at the moment a write begins, which is when SQLite starts the log over: it would grow to
+    /// <see cref="FallbackPages"/>. So once it holds <see cref="RestartPages"/>, the worker copies what was appended
+    /// meanwhile (a few pages) with the write gate's turn, as a delivery: then the whole log is in the file and the next
+    /// write starts it over.
     /// </summary>
-    private async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var log = Checkpoint(connection, "PASSIVE");
         if (log >= RestartPages)
@@ -146,16 +150,27 @@ internal sealed class SqliteCheckpointer(string connectionString, TimeSpan inter
                 Checkpoint(connection, "RESTART");
             }
         }
-
-        return log;
     }
 
-    /// <summary>Runs a checkpoint; returns the log's size in pages, or -1 when the database has no log (not WAL).</summary>
+    /// <summary>
+    /// Runs a checkpoint; returns the log's size in pages, or -1 when another connection is checkpointing at the same
+    /// time. SQLite then answers "busy" with no sizes (-1), as it does for a database without a log: this used to be
+    /// taken for the latter, and the worker stopped for good at the first checkpoint of another connection (a commit
+    /// at <see cref="FallbackPages"/>, an operator's tool), leaving the log to grow to that size. The next tick tries again.
+    /// </summary>
     private static long Checkpoint(SqliteConnection connection, string mode)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode});";
         using var reader = command.ExecuteReader();
         return reader.Read() ? reader.GetInt64(1) : -1;
+    }
+
+    /// <summary>Whether the database has a write-ahead log: asked once per connection, not inferred from a checkpoint's answer.</summary>
+    private static bool InWalMode(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        return string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
     }
 }

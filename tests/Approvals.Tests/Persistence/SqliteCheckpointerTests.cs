@@ -52,6 +52,53 @@ public sealed class SqliteCheckpointerTests
     }
 
     [Fact]
+    public async Task A_checkpoint_by_another_connection_at_the_same_time_does_not_stop_the_worker()
+    {
+        await using var app = await new ConfiguredApp(new Dictionary<string, string?>(), TestDatabase.Sqlite()).StartAsync();
+        var file = new SqliteConnectionStringBuilder(app.Database.ConnectionString).DataSource;
+        var own = new SqliteConnectionStringBuilder(app.Database.ConnectionString) { Pooling = false }.ToString();
+        var client = await app.ClientFor(Users.Secretary(Committee.Oeu));
+
+        // A reader holds an older snapshot while another connection (an operator's tool, say) checkpoints with
+        // RESTART: that checkpoint holds SQLite's checkpoint lock while it waits for the reader, so every checkpoint
+        // the worker tries meanwhile finds the lock taken and is answered "busy", with no log size.
+        await using (var reader = new SqliteConnection(own))
+        await using (var other = new SqliteConnection(own))
+        {
+            reader.Open();
+            Execute(reader, "BEGIN; SELECT COUNT(*) FROM \"Plans\";");
+            (await client.PostAsJsonAsync("/api/plans", Body(-1))).EnsureSuccessStatusCode();
+            other.Open();
+            Execute(other, "PRAGMA busy_timeout=2000;");
+            var restart = Task.Run(() => Execute(other, "PRAGMA wal_checkpoint(RESTART);"));
+            await Task.Delay(TimeSpan.FromMilliseconds(1500));
+            Execute(reader, "COMMIT;");
+            await restart;
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var before = new FileInfo(file).Length;
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.PostAsJsonAsync("/api/plans", Body(i))).EnsureSuccessStatusCode();
+        }
+
+        var grown = await Eventually.Get(
+            () => Task.FromResult(new FileInfo(file).Length),
+            length => length >= before + 200 * 1024,
+            TimeSpan.FromSeconds(10),
+            "the database file to hold the new plans: the worker went on checkpointing");
+        Assert.True(grown >= before + 200 * 1024);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
     public async Task Under_steady_writes_the_log_is_started_over_and_stays_small()
     {
         await using var app = await new ConfiguredApp(new Dictionary<string, string?>(), TestDatabase.Sqlite()).StartAsync();
