@@ -404,26 +404,26 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog)
         var onBehalfOf = actor.OnBehalfOf?.Name;
         IPlanEvent planEvent = kind switch
         {
-            TransitionKind.Submit => new PlanSubmitted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
+            TransitionKind.Submit => new PlanSubmitted(EventIds.Next(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
             {
                 OnBehalfOfName = onBehalfOf,
                 ActorName = actor.Name,
                 OwnerId = plan.OwnerId,
             },
-            TransitionKind.Return => new PlanReturned(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? "")
+            TransitionKind.Return => new PlanReturned(EventIds.Next(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting, journal.Comment ?? "")
             {
                 OpenComments = context.OpenComments?.Select(c => new ReturnedComment(c.Id, c.Anchor.IsWholePlan ? null : c.GoalNumberIn(plan.Content), Excerpt.Of(c.Text, Excerpt.QuoteLength))).ToList(),
                 OnBehalfOfName = onBehalfOf,
                 ActorName = actor.Name,
                 OwnerId = plan.OwnerId,
             },
-            TransitionKind.Adopt => new PlanAdopted(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
+            TransitionKind.Adopt => new PlanAdopted(EventIds.Next(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
             {
                 OnBehalfOfName = onBehalfOf,
                 ActorName = actor.Name,
                 OwnerId = plan.OwnerId,
             },
-            _ => new PlanApproved(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
+            _ => new PlanApproved(EventIds.Next(), plan.Id, plan.CommitteeCode, plan.Title, revision, from, to, actor.Id, nowUtc, acting)
             {
                 OnBehalfOfName = onBehalfOf,
                 ActorName = actor.Name,

@@ -120,9 +120,9 @@ public sealed class DeadlineSweep(
             }
 
             IPlanEvent planEvent = point.Kind == DeadlineNoticeKind.Reminder
-                ? new PlanDeadlineApproaching(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, plan.Revision, plan.Stage,
+                ? new PlanDeadlineApproaching(EventIds.Next(), plan.Id, plan.CommitteeCode, plan.Title, plan.Revision, plan.Stage,
                     plan.StageEntry, plan.StageEnteredUtc, plan.DueUtc!.Value, point.Offset, now, acting)
-                : new PlanOverdue(Guid.NewGuid(), plan.Id, plan.CommitteeCode, plan.Title, plan.Revision, plan.Stage,
+                : new PlanOverdue(EventIds.Next(), plan.Id, plan.CommitteeCode, plan.Title, plan.Revision, plan.Stage,
                     plan.StageEntry, plan.StageEnteredUtc, plan.DueUtc!.Value, point.Offset, now, acting, deadline!.EscalateTo);
             db.DeadlineNotices.Add(new DeadlineNotice
             {

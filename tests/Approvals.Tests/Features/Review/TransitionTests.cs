@@ -6,6 +6,7 @@ using Approvals.Persistence;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approvals.Tests.Features.Review;
 
@@ -63,6 +64,26 @@ public sealed class TransitionTests(ReviewApp app)
         Assert.Equal(6, events.Select(e => e.EventId).Distinct().Count());
         Assert.All(events, e => Assert.Equal(("BIU", plan.Title), (e.Committee, e.PlanTitle)));
         Assert.Equal(Stages.Adopted, events[^1].ToStage);
+    }
+
+    [Fact]
+    public async Task A_plans_events_get_ids_that_sort_as_they_were_written_so_the_outbox_index_grows_at_its_end()
+    {
+        var plan = await app.CreatePlan(Committee.Biu);
+        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
+        await app.Take(Users.AdministrativeReviewer, plan.Id, "return", "Tilføj en aktivitet mere.");
+        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
+        await app.Take(Users.AdministrativeReviewer, plan.Id, "approve");
+        await app.Take(Users.CommitteeApprover(Committee.Biu), plan.Id, "approve");
+        await app.Take(Users.CouncilApprover, plan.Id, "approve");
+
+        // Ordered by the database, as its unique index on the message id orders them.
+        var byMessageId = await app.WithDb(db => db.Outbox.AsNoTracking().Where(m => m.PlanId == plan.Id)
+            .OrderBy(m => m.MessageId).Select(m => new { m.Id, m.MessageId }).ToListAsync());
+
+        Assert.Equal(6, byMessageId.Count);
+        Assert.All(byMessageId, m => Assert.Equal(7, m.MessageId.Version));
+        Assert.Equal(byMessageId.Select(m => m.Id).Order(), byMessageId.Select(m => m.Id));
     }
 
     [Fact]
