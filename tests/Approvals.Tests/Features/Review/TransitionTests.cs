@@ -43,13 +43,7 @@ public sealed class TransitionTests(ReviewApp app)
     [Fact]
     public async Task Each_transition_writes_its_event_to_the_outbox_with_the_roles_acting_next()
     {
-        var plan = await app.CreatePlan(Committee.Biu);
-        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
-        await app.Take(Users.AdministrativeReviewer, plan.Id, "return", "Tilføj en aktivitet mere.");
-        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
-        await app.Take(Users.AdministrativeReviewer, plan.Id, "approve");
-        await app.Take(Users.CommitteeApprover(Committee.Biu), plan.Id, "approve");
-        await app.Take(Users.CouncilApprover, plan.Id, "approve");
+        var plan = await ReturnedOnceThenAdopted();
 
         var events = (await app.OutboxOf(plan.Id)).Select(Outbox.Deserialize).ToList();
 
@@ -69,13 +63,7 @@ public sealed class TransitionTests(ReviewApp app)
     [Fact]
     public async Task A_plans_events_get_ids_that_sort_as_they_were_written_so_the_outbox_index_grows_at_its_end()
     {
-        var plan = await app.CreatePlan(Committee.Biu);
-        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
-        await app.Take(Users.AdministrativeReviewer, plan.Id, "return", "Tilføj en aktivitet mere.");
-        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
-        await app.Take(Users.AdministrativeReviewer, plan.Id, "approve");
-        await app.Take(Users.CommitteeApprover(Committee.Biu), plan.Id, "approve");
-        await app.Take(Users.CouncilApprover, plan.Id, "approve");
+        var plan = await ReturnedOnceThenAdopted();
 
         // Ordered by the database, as its unique index on the message id orders them.
         var byMessageId = await app.WithDb(db => db.Outbox.AsNoTracking().Where(m => m.PlanId == plan.Id)
@@ -370,6 +358,19 @@ public sealed class TransitionTests(ReviewApp app)
         var response = await (await app.ClientFor(Users.Coordinator)).GetAsync($"/api/plans?stage={stage}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A BIU plan submitted, returned with a comment, submitted again and approved to adoption: six events.</summary>
+    private async Task<PlanResponse> ReturnedOnceThenAdopted()
+    {
+        var plan = await app.CreatePlan(Committee.Biu);
+        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
+        await app.Take(Users.AdministrativeReviewer, plan.Id, "return", "Tilføj en aktivitet mere.");
+        await app.Take(Users.Secretary(Committee.Biu), plan.Id, "submit");
+        await app.Take(Users.AdministrativeReviewer, plan.Id, "approve");
+        await app.Take(Users.CommitteeApprover(Committee.Biu), plan.Id, "approve");
+        await app.Take(Users.CouncilApprover, plan.Id, "approve");
+        return plan;
     }
 
     private static Task<HttpResponseMessage> Put(HttpClient client, Guid id, object body, string etag)
