@@ -101,7 +101,15 @@ public static class MessagingExtensions
             }
             else
             {
-                x.UsingInMemory((context, cfg) => ConfigureBus(context, cfg, messaging.Prefix));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    // The in-memory bus never leaves the process, so nothing else reads its messages: plain JSON of the
+                    // event with the message types in the transport headers, instead of MassTransit's envelope (its
+                    // addresses, headers and host description written and read again for every event). Not AnyMessageType:
+                    // the one queue has a consumer per event type, and each must get only its own type's messages.
+                    cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders, isDefault: true);
+                    ConfigureBus(context, cfg, messaging.Prefix);
+                });
             }
         });
 
