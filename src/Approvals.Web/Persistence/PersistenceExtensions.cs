@@ -33,6 +33,8 @@ public static class PersistenceExtensions
 
         if (provider == DatabaseProvider.Sqlite)
         {
+            // Before any connection opens: SQLite takes its process-wide settings only then.
+            SqliteLibrary.Configure();
             connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
         }
         else if (string.IsNullOrWhiteSpace(connectionString))
@@ -193,6 +195,11 @@ internal sealed class SchemaInitializer(IServiceProvider services, IConfiguratio
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            SqliteLibrary.Report(logger);
+        }
+
         var mode = configuration.GetValue("Database:Schema", SchemaMode.Migrate);
         if (mode == SchemaMode.EnsureCreated)
         {
