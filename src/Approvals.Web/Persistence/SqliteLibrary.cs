@@ -42,7 +42,8 @@ internal static class SqliteLibrary
     /// <summary>Says at start-up whether the setting took: an operator who sees the warning knows why writes cost more.</summary>
     public static void Report(ILogger logger)
     {
-        if (Configure() == raw.SQLITE_OK)
+        var result = Configure();
+        if (result == raw.SQLITE_OK)
         {
             logger.LogInformation("SQLite counts no allocations: its connections do not wait for one another on its allocator.");
         }
@@ -50,7 +51,7 @@ internal static class SqliteLibrary
         {
             logger.LogWarning(
                 "SQLite was initialised before the app could switch its allocation count off (result {Result}); its connections " +
-                "wait for one another on every allocation, which costs CPU under load.", Configure());
+                "wait for one another on every allocation, which costs CPU under load.", result);
         }
     }
 }

@@ -7,7 +7,8 @@ namespace Approvals.Tests.Persistence;
 /// The app switches SQLite's process-wide allocation count off before its first connection, so its connections on
 /// several threads do not wait for one another on SQLite's allocator mutex (see <c>SqliteLibrary</c>).
 /// </summary>
-// The app as a process of its own: in this test process other tests may open SQLite before any app is built.
+// The app as a process of its own: this test process sets SQLite up before any test runs (SqliteSetup), so only a
+// fresh process shows that the app's own start-up does it before its first connection.
 [Trait(TestTraits.Category, TestTraits.NoDatabase)]
 public sealed class SqliteLibraryTests
 {
