@@ -16,28 +16,19 @@ namespace Approvals.Web.Persistence;
 /// </remarks>
 internal static class SqliteLibrary
 {
-    private static readonly Lock Gate = new();
-    private static int? _result;
+    // Made once, on the first call, whichever thread makes it.
+    private static readonly Lazy<int> Result = new(() =>
+    {
+        Batteries_V2.Init();
+        return raw.sqlite3_config(raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    });
 
     /// <summary>
     /// Switches the allocation count off; SQLite's result code, the first call's for every later one. It is
     /// <c>SQLITE_MISUSE</c> (21) when the library was initialised before (a connection opened first): the setting is
     /// then SQLite's default, which is slower and as correct.
     /// </summary>
-    public static int Configure()
-    {
-        lock (Gate)
-        {
-            if (_result is { } done)
-            {
-                return done;
-            }
-
-            Batteries_V2.Init();
-            _result = raw.sqlite3_config(raw.SQLITE_CONFIG_MEMSTATUS, 0);
-            return _result.Value;
-        }
-    }
+    public static int Configure() => Result.Value;
 
     /// <summary>Says at start-up whether the setting took: an operator who sees the warning knows why writes cost more.</summary>
     public static void Report(ILogger logger)
