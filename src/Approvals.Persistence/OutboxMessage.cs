@@ -11,6 +11,12 @@ public sealed class OutboxMessage : ILeasedRow<long>
 
     public const int MaxTypeLength = 200;
 
+    /// <summary>The index of unsent rows (<c>IX_Outbox_SentUtc_Id</c>) and the condition its rows meet.</summary>
+    public const string UnsentIndexName = "IX_Outbox_SentUtc_Id";
+
+    /// <inheritdoc cref="UnsentIndexName"/>
+    public const string UnsentFilter = "\"SentUtc\" IS NULL";
+
     public long Id { get; set; }
 
     public Guid MessageId { get; set; }

@@ -813,7 +813,8 @@ namespace Approvals.Persistence.Postgres.Migrations
                     b.HasIndex("MessageId")
                         .IsUnique();
 
-                    b.HasIndex("SentUtc", "Id");
+                    b.HasIndex("SentUtc", "Id")
+                        .HasFilter("\"SentUtc\" IS NULL");
 
                     b.ToTable("Outbox", (string)null);
                 });

@@ -798,7 +798,8 @@ namespace Approvals.Persistence.Sqlite.Migrations
                     b.HasIndex("MessageId")
                         .IsUnique();
 
-                    b.HasIndex("SentUtc", "Id");
+                    b.HasIndex("SentUtc", "Id")
+                        .HasFilter("\"SentUtc\" IS NULL");
 
                     b.ToTable("Outbox", (string)null);
                 });

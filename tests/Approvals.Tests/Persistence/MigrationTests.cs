@@ -39,6 +39,16 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task The_migrated_outbox_index_holds_the_unsent_rows_only()
+    {
+        await using var app = await new ConfiguredApp(new Dictionary<string, string?> { ["Database:Schema"] = "Migrate" }).StartAsync();
+
+        var filter = await app.WithDb(Approvals.Tests.Features.Notifications.OutboxIndex.FilterAsync);
+
+        Assert.Contains("\"SentUtc\" IS NULL", filter ?? "(no filter: the index holds every row)");
+    }
+
+    [Fact]
     public async Task The_migrations_match_the_model()
     {
         await using var app = await new ConfiguredApp(new Dictionary<string, string?> { ["Database:Schema"] = "Migrate" }).StartAsync();
