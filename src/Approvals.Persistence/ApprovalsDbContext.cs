@@ -234,7 +234,7 @@ public sealed class ApprovalsDbContext(DbContextOptions<ApprovalsDbContext> opti
             b.HasIndex(m => m.MessageId).IsUnique();
             // Every read of this index is of unsent rows (the dispatcher's window, a plan's next row, the operations
             // page), so it holds only those: a delivery's mark then removes the row's entry instead of moving it to the
-            // end of an index of every event ever sent, which nothing reads and which grew by a page every few hundred
+            // end of an index of every event ever sent, which nothing reads and which grew by a page every hundred or so
             // events (#20). The filter is plain SQL both providers read alike.
             b.HasIndex(m => new { m.SentUtc, m.Id }).HasDatabaseName(OutboxMessage.UnsentIndexName).HasFilter(OutboxMessage.UnsentFilter);
         });
