@@ -228,11 +228,15 @@ public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await work(scope.ServiceProvider.GetRequiredService<ApprovalsDbContext>());
     }
 
-    /// <summary>Saves a full-page screenshot as test output and returns its path.</summary>
-    public static async Task<string> Screenshot(IPage page, string name)
+    /// <summary>
+    /// Saves a screenshot as test output and returns its path: the full page, or only what the window shows when
+    /// <paramref name="fullPage"/> is false (for pages many screens tall, whose full capture can take longer than the
+    /// test's own checks on a loaded machine). The capture is evidence, not a check, so it gets a generous timeout.
+    /// </summary>
+    public static async Task<string> Screenshot(IPage page, string name, bool fullPage = true)
     {
         var path = Path.Combine(ScreenshotFolder, $"{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage, Timeout = 60_000 });
         return path;
     }
 
