@@ -73,7 +73,7 @@ public sealed class StoredPlanJson : IResult, IEndpointMetadataProvider
     /// <summary>
     /// Where the root's <c>objectives</c> array is in the stored document, when every object in it (objective, goal,
     /// indicator, activity: there are no others) has a non-empty string <c>id</c>; otherwise null. One pass over the
-    /// document: on every read of a plan, its tokens are most of what the answer costs the app besides the network.
+    /// document: reading its tokens is the largest single cost of a plan's read in the app's own code.
     /// </summary>
     private static Range? ObjectivesWithIds(ReadOnlySpan<byte> document)
     {
@@ -125,7 +125,7 @@ public sealed class StoredPlanJson : IResult, IEndpointMetadataProvider
                     return false;
                 case JsonTokenType.EndObject when !hasId[depth]:
                     return false;
-                // A property's depth is one below its object's.
+                // A property name's depth is its object's plus one.
                 case JsonTokenType.PropertyName when reader.ValueTextEquals("id"u8):
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
