@@ -235,8 +235,13 @@ public static class DataReaderExtensions
     /// <summary>The string in column <paramref name="ordinal"/>, or null for SQL NULL: for the nullable columns a hand-written read maps.</summary>
     public static string? GetStringOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    /// <summary>The date in column <paramref name="ordinal"/> as UTC, as the mapping's UtcDateTimeConverter reads every date.</summary>
-    public static DateTime GetUtcDateTime(this DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
+    /// <summary>
+    /// The date in column <paramref name="ordinal"/> as UTC, as the mapping's UtcDateTimeConverter reads every date. On
+    /// SQLite, a date stored as EF Core writes it is read by <see cref="StoredDates.TryParse"/>; anything else as before.
+    /// </summary>
+    public static DateTime GetUtcDateTime(this DbDataReader reader, int ordinal) => DateTime.SpecifyKind(
+        reader is SqliteDataReader && StoredDates.TryParse(reader.GetString(ordinal), out var stored) ? stored : reader.GetDateTime(ordinal),
+        DateTimeKind.Utc);
 
     /// <summary><see cref="GetUtcDateTime"/>, or null for SQL NULL.</summary>
     public static DateTime? GetUtcDateTimeOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetUtcDateTime(ordinal);
