@@ -59,6 +59,7 @@ public static class MessagingExtensions
             .ValidateOnStart();
 
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<CommittedEvents>();
         services.AddSingleton<MailSignal>();
         services.AddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IGroupCommitObserver>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());

@@ -28,6 +28,7 @@ public sealed class OutboxDispatcher(
     IBus bus,
     OutboxSignal signal,
     KeptWriter kept,
+    CommittedEvents committed,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -401,7 +402,8 @@ public sealed class OutboxDispatcher(
         using var activity = Operations.ApprovalsTelemetry.StartOutboxPublish(row.TraceParent, row.Type[(row.Type.LastIndexOf('.') + 1)..], row.MessageId, row.PlanId);
         try
         {
-            var planEvent = Outbox.Deserialize(row);
+            // The event the workflow action committed, when this instance wrote it; otherwise read from the row.
+            var planEvent = committed.Take(row) ?? Outbox.Deserialize(row);
 
             // Given up on at the publish timeout (the row counts as failed and goes again after its back-off), but
             // cancelled only well after that: a confirm that is merely slow then completes instead of ending as a

@@ -52,7 +52,7 @@ public sealed record TransitionOutcome(
 /// </summary>
 public sealed class PlanTransitions(
     ApprovalsDbContext db, PreparedReads reads, WorkflowRuntime workflows, Delegation.Delegations delegations, TimeProvider clock, GroupCommit saves,
-    OutboxSignal outbox, KeptWriter kept)
+    OutboxSignal outbox, KeptWriter kept, CommittedEvents committed)
 {
     private static readonly Type[] Written = [typeof(Plan), typeof(JournalEntry), typeof(PlanRevision), typeof(OutboxMessage)];
 
@@ -126,6 +126,9 @@ public sealed class PlanTransitions(
             return new TransitionOutcome(TransitionStatus.Refused, plan, Refusal: e);
         }
 
+        // Kept for the dispatcher before the write, so it is there whenever the dispatcher wakes; one whose write fails
+        // is never asked for (its row does not exist) and ages out.
+        committed.Remember(result.Event);
         try
         {
             if (untracked)

@@ -36,6 +36,7 @@ internal static class AheadDispatchers
         bus,
         new OutboxSignal(),
         app.Services.GetRequiredService<KeptWriter>(),
+        new CommittedEvents(),
         Options.Create(new MessagingOptions { Transport = MessagingTransport.RabbitMq, Outbox = outbox }),
         new ShiftedClock(Ahead),
         NullLogger<OutboxDispatcher>.Instance);
