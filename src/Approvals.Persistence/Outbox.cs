@@ -6,8 +6,6 @@ namespace Approvals.Persistence;
 
 public static class Outbox
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// Adds <paramref name="planEvent"/> to the outbox of <paramref name="db"/>: it is written by the same
     /// SaveChanges, so in the same transaction, as the change that caused it, and published afterwards.
@@ -29,7 +27,7 @@ public static class Outbox
             MessageId = planEvent.EventId,
             PlanId = planEvent.PlanId,
             Type = planEvent.GetType().FullName!,
-            Body = JsonSerializer.Serialize(planEvent, planEvent.GetType(), Json),
+            Body = JsonSerializer.Serialize(planEvent, planEvent.GetType(), OutboxJson.Default),
             CreatedUtc = planEvent.OccurredUtc,
             NextAttemptUtc = planEvent.OccurredUtc,
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id.Length: <= OutboxMessage.TraceParentMaxLength } current ? current.Id : null,
@@ -40,6 +38,6 @@ public static class Outbox
     {
         var type = typeof(IPlanEvent).Assembly.GetType(message.Type)
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type '{message.Type}'.");
-        return (IPlanEvent)JsonSerializer.Deserialize(message.Body, type, Json)!;
+        return (IPlanEvent)JsonSerializer.Deserialize(message.Body, type, OutboxJson.Default)!;
     }
 }
