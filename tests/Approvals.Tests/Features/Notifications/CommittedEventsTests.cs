@@ -3,12 +3,11 @@ using Approvals.Core.Accounts;
 using Approvals.Core.Contracts;
 using Approvals.Core.Plans;
 using Approvals.Persistence;
+using Approvals.Tests.Features.Review;
 using Approvals.Tests.Infrastructure;
 using Approvals.Web.Features.Notifications;
 using Approvals.Web.Features.Plans;
 using Approvals.Web.Features.Review;
-using Approvals.Web.Persistence;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -94,32 +93,22 @@ public sealed class CommittedEventsDeliveryTests(ApprovalsApp app)
     public async Task A_transitions_event_is_delivered_and_no_longer_kept_once_published()
     {
         var client = await app.ClientFor(Users.Secretary(Committee.Oeu));
-        var body = new
-        {
-            committee = "ØU",
-            title = "Holdt til udsendelse",
-            objectives = new[] { new { title = "Målsætning", goals = new[] { new { number = "1", text = "Et mål", indicators = new[] { new { text = "Andelen skal stige" } }, activities = new[] { new { text = "Aktivitet" } } } } } },
-        };
-        var id = (await (await client.PostAsJsonAsync("/api/plans", body)).ReadOk<PlanResponse>()).Id;
+        var created = await client.PostAsJsonAsync("/api/plans", ReviewApp.CleanPlan(Committee.Oeu.Code, "Holdt til udsendelse"));
+        var plan = await created.ReadOk<PlanResponse>();
 
-        TransitionOutcome outcome;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var services = scope.ServiceProvider;
-            var read = await services.GetRequiredService<ApprovalsDbContext>().Plans.AsNoTracking().SingleAsync(p => p.Id == id);
-            var secretary = await services.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>()
-                .CreateAsync((await services.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(Users.Secretary(Committee.Oeu)))!);
-            outcome = await services.GetRequiredService<PlanTransitions>().TakeAsync(id, secretary, "submit", null, ETags.For(read), CancellationToken.None);
-        }
+        // POST /api/plans/{id}/transitions: the path PlanTransitions takes for the plan page's buttons too.
+        await (await ReviewApp.Act(client, plan.Id, "submit", created.Headers.ETag!.ToString())).ReadOk<TransitionResponse>();
 
-        Assert.Equal(TransitionStatus.Taken, outcome.Status);
-        var planEvent = outcome.Result!.Event;
-        var recipients = await Transitions.AwaitRecipients(app, planEvent.EventId, 1);
+        var row = await app.WithDb(db => db.Outbox.AsNoTracking().SingleAsync(m => m.PlanId == plan.Id));
+        var recipients = await Transitions.AwaitRecipients(app, row.MessageId, 1);
         Assert.NotEmpty(recipients);
-
-        var row = await app.WithDb(db => db.Outbox.AsNoTracking().SingleAsync(m => m.MessageId == planEvent.EventId));
+        // Taken by the dispatcher: nothing is kept for the row any more.
         Assert.Null(app.Services.GetRequiredService<CommittedEvents>().Take(row));
-        // What was published is what the row holds.
-        Assert.Equal(System.Text.Json.JsonSerializer.Serialize<object>(planEvent), System.Text.Json.JsonSerializer.Serialize<object>(Outbox.Deserialize(row)));
+        // What was published is what the row holds: the inbox entries carry the row's event, its time to the microsecond
+        // (what PostgreSQL keeps).
+        var stored = Outbox.Deserialize(row);
+        var entries = await app.WithDb(db => db.Notifications.AsNoTracking().Where(n => n.EventId == row.MessageId).Select(n => n.OccurredUtc).ToListAsync());
+        Assert.NotEmpty(entries);
+        Assert.All(entries, occurred => Assert.Equal(stored.OccurredUtc.Ticks / 10, occurred.Ticks / 10));
     }
 }
